@@ -1,0 +1,132 @@
+/**
+ * Per-connection state: query buffer and parser progress, output buffer, selected db, protocol,
+ * name, flags. A Client is also the reply writer handlers write into. It never touches the socket:
+ * src/server/conn.ts reads and flushes.
+ */
+import { ReplyWriter } from "../protocol/reply.ts";
+import { QueryBuffer } from "../protocol/parser.ts";
+import type { Db } from "../store/db.ts";
+import type { Server } from "./server.ts";
+import type { CommandDef } from "../commands/types.ts";
+
+export type ReplyMode = "on" | "off" | "skip";
+
+export class Client extends ReplyWriter {
+  readonly id: number;
+  readonly server: Server;
+  conn: Deno.Conn | null;
+  /** "ip:port" of the peer, or "/path:0" for unix sockets. */
+  addr: string;
+  laddr: string;
+  fd: number;
+  unixSocket = false;
+  name = "";
+  libName = "";
+  libVer = "";
+  db: Db;
+  readonly ctime: number;
+  /** ms timestamp of the last command (CLIENT LIST idle, timeout). */
+  lastInteraction: number;
+  query = new QueryBuffer();
+  authenticated: boolean;
+  user = "default";
+  replyMode: ReplyMode = "on";
+  /** CLIENT REPLY SKIP: armed after the SKIP command itself, fires on the next command. */
+  replySkipArmed = false;
+  /** Set when the connection must close once pending replies are written (QUIT, protocol error). */
+  closeAfterReply = false;
+  closed = false;
+  /** Non-zero while a command is writing: used to skip replies for CLIENT REPLY OFF/SKIP. */
+  replyStart = 0;
+  lastCmd: CommandDef | null = null;
+  /** Number of commands processed (CLIENT INFO tot-cmds is 7.2; kept for INFO stats). */
+  commandsProcessed = 0;
+  /** Flags shown by CLIENT LIST (letters), maintained by the features that own them. */
+  flagMaster = false;
+  flagReplica = false;
+  noEvict = false;
+  /** Kill reason waiting to be logged. */
+  killed = false;
+  /** A flush is under way; `drained` resolves when it ends. */
+  writing = false;
+  drained: Promise<void> = Promise.resolve();
+  /** The socket failed on write: drop further output. */
+  closedForWrite = false;
+  /** Blocked in a blocking command: stop parsing this client's input. */
+  blocked = false;
+  totalNetIn = 0;
+  totalNetOut = 0;
+
+  constructor(server: Server, id: number, conn: Deno.Conn | null, db: Db, now: number) {
+    super();
+    this.server = server;
+    this.id = id;
+    this.conn = conn;
+    this.db = db;
+    this.ctime = now;
+    this.lastInteraction = now;
+    this.authenticated = !server.authRequired();
+    this.addr = "";
+    this.laddr = "";
+    this.fd = 0;
+    if (conn) {
+      const ra = conn.remoteAddr as Deno.NetAddr | Deno.UnixAddr;
+      const la = conn.localAddr as Deno.NetAddr | Deno.UnixAddr;
+      if ("hostname" in ra) {
+        this.addr = fmtAddr(ra.hostname, ra.port);
+        this.laddr = "hostname" in la ? fmtAddr(la.hostname, la.port) : "";
+      } else {
+        this.unixSocket = true;
+        const p = (la as Deno.UnixAddr).path ?? "";
+        this.addr = p + ":0";
+        this.laddr = p + ":0";
+      }
+      // Deno does not expose descriptors; rid is unique per process, like an fd.
+      this.fd = (conn as unknown as { rid?: number }).rid ?? id + 7;
+    }
+  }
+
+  /** Reply with an error; counts it in error stats. `msg` includes the prefix ("ERR ..."). */
+  addError(msg: string): void {
+    this.server.stats.countError(msg);
+    this.addErrorRaw(msg);
+  }
+
+  /** Common error replies. */
+  addErrorArity(name: string): void {
+    this.addError(`ERR wrong number of arguments for '${name}' command`);
+  }
+
+  addErrorWrongType(): void {
+    this.addError("WRONGTYPE Operation against a key holding the wrong kind of value");
+  }
+
+  addErrorSyntax(): void {
+    this.addError("ERR syntax error");
+  }
+
+  addErrorNotInt(): void {
+    this.addError("ERR value is not an integer or out of range");
+  }
+
+  /** RESP2 subscriber: only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET allowed. */
+  subscriptions = 0;
+  inPubSubContext(): boolean {
+    return this.subscriptions > 0 && this.resp === 2;
+  }
+
+  /** Selected db index. */
+  get dbIndex(): number {
+    return this.db.id;
+  }
+
+  /** Bytes of output waiting. */
+  get pendingOutput(): number {
+    return this.outLen;
+  }
+}
+
+/** Redis prints "ip:port" for both families, with no brackets around IPv6 addresses. */
+function fmtAddr(host: string, port: number): string {
+  return `${host}:${port}`;
+}

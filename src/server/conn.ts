@@ -1,0 +1,147 @@
+/**
+ * Network edge: listeners, the per-connection read loop and the output flush. Each read fills the
+ * client's query buffer in place; every complete request in it is dispatched synchronously, then
+ * all replies produced by that batch are written with one write (pipelining is nearly free).
+ */
+import type { Server } from "./server.ts";
+import type { Client } from "./client.ts";
+import { parseRequest, ProtocolError } from "../protocol/parser.ts";
+import { processCommand } from "./dispatch.ts";
+
+const READ_CHUNK = 16 * 1024;
+const MAX_CLIENTS_ERR = new TextEncoder().encode("-ERR max number of clients reached\r\n");
+
+export async function acceptLoop(server: Server, listener: Deno.Listener): Promise<void> {
+  for (;;) {
+    let conn: Deno.Conn;
+    try {
+      conn = await listener.accept();
+    } catch (e) {
+      if (server.shuttingDown || e instanceof Deno.errors.BadResource) return;
+      server.log.warning(`Accepting client connection: ${(e as Error).message}`);
+      continue;
+    }
+    if (!(conn.localAddr.transport === "unix")) {
+      try {
+        (conn as Deno.TcpConn).setNoDelay(true);
+        if (server.config.getNumber("tcp-keepalive") > 0) (conn as Deno.TcpConn).setKeepAlive(true);
+      } catch {
+        // not a TCP connection
+      }
+    }
+    if (server.clients.size >= server.maxClients) {
+      server.stats.rejectedConnections++;
+      conn.write(MAX_CLIENTS_ERR).catch(() => {}).finally(() => {
+        try {
+          conn.close();
+        } catch { /* closed */ }
+      });
+      continue;
+    }
+    serveClient(server, conn);
+  }
+}
+
+async function serveClient(server: Server, conn: Deno.Conn): Promise<void> {
+  server.stats.numConnections++;
+  const c = server.createClient(conn);
+  server.onNewClient?.(c);
+  const q = c.query;
+  try {
+    while (!c.closed) {
+      const want = q.bulkLen > READ_CHUNK
+        ? Math.min(q.bulkLen + 2 - q.pending(), q.buf.length)
+        : READ_CHUNK;
+      const n = await conn.read(q.space(Math.max(want, 1024)));
+      if (n === null || c.closed) break;
+      q.len += n;
+      c.totalNetIn += n;
+      server.stats.netInputBytes += n;
+      server.stats.readsProcessed++;
+      if (q.len > q.peak) q.peak = q.len;
+      c.lastInteraction = Date.now();
+      processInput(server, c);
+      if (!c.closed && q.len - q.pos > server.queryBufLimit) {
+        server.log.warning(
+          `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`,
+        );
+        server.stats.clientQbufLimitDisconnections++;
+        c.outLen = 0;
+        break;
+      }
+      if (c.outLen > 0) await flush(c);
+      if (c.closeAfterReply) break;
+    }
+  } catch (e) {
+    if (
+      !(e instanceof Deno.errors.BadResource || e instanceof Deno.errors.ConnectionReset ||
+        e instanceof Deno.errors.BrokenPipe || e instanceof Deno.errors.NotConnected ||
+        e instanceof Deno.errors.Interrupted)
+    ) {
+      server.log.verbose(`Client ${c.addr}: ${(e as Error).message}`);
+    }
+  }
+  server.closeClient(c);
+  server.onClientClosed?.(c);
+}
+
+/** Parse and run every complete request in the query buffer. */
+export function processInput(server: Server, c: Client): void {
+  const q = c.query;
+  const lim = { maxBulkLen: server.maxBulkLen, authRequired: !c.authenticated };
+  while (!c.closed && !c.closeAfterReply && !c.blocked && q.pos < q.len) {
+    let argv: string[] | null;
+    try {
+      argv = parseRequest(q, lim);
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      c.addError(e.message);
+      server.log.verbose(`Protocol error (${e.message}) from client: id=${c.id} addr=${c.addr}`);
+      c.closeAfterReply = true;
+      q.pos = q.len;
+      return;
+    }
+    if (argv === null) break;
+    if (argv.length === 0) continue;
+    processCommand(c, argv);
+    lim.authRequired = !c.authenticated;
+  }
+  if (q.pos === q.len) {
+    q.pos = 0;
+    q.len = 0;
+  }
+}
+
+/** Write the client's pending output; waits until all of it is on the socket. */
+export async function flush(c: Client): Promise<void> {
+  if (c.writing) return await c.drained;
+  const conn = c.conn;
+  if (!conn) return;
+  c.writing = true;
+  let resolve!: () => void;
+  c.drained = new Promise<void>((r) => (resolve = r));
+  try {
+    while (c.outLen > 0 && !c.closedForWrite) {
+      const n = await conn.write(c.out.subarray(0, c.outLen));
+      c.totalNetOut += n;
+      c.server.stats.netOutputBytes += n;
+      if (n < c.outLen) c.out.copyWithin(0, n, c.outLen);
+      c.outLen -= n;
+    }
+    if (c.out.length > 64 * 1024 && c.outLen === 0) c.out = new Uint8Array(16 * 1024);
+  } catch {
+    c.closedForWrite = true;
+    c.outLen = 0;
+  } finally {
+    c.writing = false;
+    resolve();
+  }
+}
+
+/** Schedule a flush for output produced outside the client's own read loop (pub/sub, unblock). */
+export function scheduleFlush(c: Client): void {
+  if (c.writing || c.outLen === 0 || !c.conn) return;
+  flush(c).then(() => {
+    if (c.closeAfterReply) c.server.closeClient(c);
+  });
+}
