@@ -70,11 +70,13 @@ export class QueryBuffer {
   str(start: number, end: number): string {
     const n = end - start;
     if (n === 0) return "";
-    if (n <= 16) {
+    if (n <= SMALL_ARG) {
+      // One reused array per length: fromCharCode.apply over a plain array builds a flat
+      // sequential string in one step (measured faster than += or latin1Slice for short args).
+      const a = SCRATCH[n];
       const b = this.buf;
-      let s = "";
-      for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
-      return s;
+      for (let i = 0; i < n; i++) a[i] = b[start + i];
+      return String.fromCharCode.apply(null, a);
     }
     return (this.nodeBuf as unknown as Latin1).latin1Slice(start, end);
   }
@@ -83,6 +85,12 @@ export class QueryBuffer {
 interface Latin1 {
   latin1Slice(start: number, end: number): string;
 }
+
+const SMALL_ARG = 64;
+const SCRATCH: number[][] = Array.from(
+  { length: SMALL_ARG + 1 },
+  (_, n) => new Array<number>(n).fill(0),
+);
 
 export class ProtocolError extends Error {}
 

@@ -5,10 +5,11 @@
  */
 import type { Server } from "./server.ts";
 import type { Client } from "./client.ts";
-import { parseRequest, ProtocolError } from "../protocol/parser.ts";
-import { processCommand } from "./dispatch.ts";
+import { parseRequest, ProtocolError, type QueryBuffer } from "../protocol/parser.ts";
+import { forgetPostponed, processCommand } from "./dispatch.ts";
 
 const READ_CHUNK = 16 * 1024;
+const OUTPUT_BACKPRESSURE = 1024 * 1024;
 const MAX_CLIENTS_ERR = new TextEncoder().encode("-ERR max number of clients reached\r\n");
 
 export async function acceptLoop(server: Server, listener: Deno.Listener): Promise<void> {
@@ -52,8 +53,13 @@ async function serveClient(server: Server, conn: Deno.Conn): Promise<void> {
       const want = q.bulkLen > READ_CHUNK
         ? Math.min(q.bulkLen + 2 - q.pending(), q.buf.length)
         : READ_CHUNK;
-      const n = await conn.read(q.space(Math.max(want, 1024)));
+      const target = roomFor(q, Math.max(want, 1024));
+      const n = await conn.read(target);
       if (n === null || c.closed) break;
+      if (target.buffer !== q.buf.buffer) {
+        // The cron resized the query buffer while this read was pending: move the bytes over.
+        roomFor(q, n).set(target.subarray(0, n));
+      }
       q.len += n;
       c.totalNetIn += n;
       server.stats.netInputBytes += n;
@@ -69,8 +75,17 @@ async function serveClient(server: Server, conn: Deno.Conn): Promise<void> {
         c.outLen = 0;
         break;
       }
-      if (c.outLen > 0) await flush(c);
-      if (c.closeAfterReply) break;
+      if (c.closeAfterReply) {
+        if (c.outLen > 0) await flush(c);
+        break;
+      }
+      // Start writing but go straight back to reading: the write op usually completes
+      // synchronously, and awaiting it would cost a turn of the event loop per batch. A client
+      // that does not read its replies is bounded by the output buffer limits instead.
+      if (c.outLen > 0 && !c.writing) flush(c);
+      // Backpressure: a client that pipelines without reading its replies is not read further
+      // until its pending output drains below the threshold.
+      while (c.writing && c.outLen > OUTPUT_BACKPRESSURE && !c.closed) await c.drained;
     }
   } catch (e) {
     if (
@@ -82,14 +97,23 @@ async function serveClient(server: Server, conn: Deno.Conn): Promise<void> {
     }
   }
   server.closeClient(c);
+  forgetPostponed(server, c);
   server.onClientClosed?.(c);
+}
+
+/** Space to read into; the cron may have shrunk an idle client's buffer to nothing. */
+function roomFor(q: QueryBuffer, want: number): Uint8Array {
+  if (q.buf.length === 0) q.resize(Math.max(want, READ_CHUNK));
+  return q.space(want);
 }
 
 /** Parse and run every complete request in the query buffer. */
 export function processInput(server: Server, c: Client): void {
   const q = c.query;
   const lim = { maxBulkLen: server.maxBulkLen, authRequired: !c.authenticated };
-  while (!c.closed && !c.closeAfterReply && !c.blocked && q.pos < q.len) {
+  while (
+    !c.closed && !c.closeAfterReply && !c.blocked && c.postponedArgv === null && q.pos < q.len
+  ) {
     let argv: string[] | null;
     try {
       argv = parseRequest(q, lim);
@@ -118,6 +142,7 @@ export async function flush(c: Client): Promise<void> {
   const conn = c.conn;
   if (!conn) return;
   c.writing = true;
+  if (c.outLen > c.outPeak) c.outPeak = c.outLen;
   let resolve!: () => void;
   c.drained = new Promise<void>((r) => (resolve = r));
   try {

@@ -11,11 +11,28 @@
  *
  * Expired keys are never visible: every lookup checks the expire first (lazy expiry) and the
  * server's active cycle samples keys with a TTL (see activeExpireCycle in src/store/expire.ts).
+ * A key is expired once the clock is strictly past its time (`now > when`, as Redis's
+ * keyIsExpired). Expire times are JS numbers: exact up to 2^53 ms (year 287396); larger times
+ * (PEXPIREAT near INT64_MAX) are kept rounded to a double.
+ *
+ * Write through the methods (set/replace/delete/removeKey), never `dict` directly: `set` keeps
+ * `lastInserted`, which SCAN's termination guarantee relies on (src/store/scan.ts).
  */
+import { ScanCursors } from "./scan.ts";
 
-/** Base of every non-string value. */
+/**
+ * Base of every non-string value (list, hash, set, zset, stream, module types). The contract every
+ * type implements:
+ * - `type`: the name TYPE reports ("list", "hash", "set", "zset", "stream", ...);
+ * - `dup()`: a deep copy sharing nothing mutable with the original (COPY; RENAME and MOVE move the
+ *   object itself). Per-object iteration state (e.g. its own ScanCursors) is not copied;
+ * - `encoding()`: the name OBJECT ENCODING reports ("listpack", "quicklist", "hashtable",
+ *   "intset", "skiplist", "stream"), following Redis's conversion thresholds.
+ */
 export interface RObject {
   type: string;
+  dup(): RObject;
+  encoding(): string;
 }
 
 export type RValue = string | RObject;
@@ -32,7 +49,15 @@ export interface DbHooks {
   now(): number;
   /** The LRU clock in seconds (OBJECT IDLETIME). */
   lruClock(): number;
+  /**
+   * True while expired keys must be reported missing but kept (CLIENT PAUSE, as Redis's
+   * checkClientPauseTimeoutAndReturnIfPaused): lookups and the active cycle delete nothing.
+   */
+  expirePaused?(): boolean;
 }
+
+/** LRU clock wrap (24 bits of seconds, as Redis's LRU_CLOCK_MAX). */
+const LRU_CLOCK_MAX = 0xffffff;
 
 export class Db {
   readonly id: number;
@@ -43,6 +68,13 @@ export class Db {
   avgTtl = 0;
   /** Cursor state for the active expire cycle. */
   expireIter: IterableIterator<[string, number]> | null = null;
+  /** The key most recently added to `dict` (SCAN stops after it: see src/store/scan.ts). */
+  lastInserted: string | undefined = undefined;
+  /** SCAN cursors of this db (reset when the dict is dropped). */
+  readonly scanCursors = new ScanCursors<string>(1024);
+  /** Rotating position for randomKey() on large dbs. */
+  #randIter: Iterator<string> | null = null;
+  #randMap: Map<string, RValue> | null = null;
   hooks: DbHooks;
 
   constructor(id: number, hooks: DbHooks) {
@@ -54,20 +86,34 @@ export class Db {
     return this.dict.size;
   }
 
-  /** Remove the key if its time has come; returns true when it was expired (and removed). */
+  /**
+   * Remove the key if its time has come; returns true when it is expired (then it is removed, unless
+   * expiry is paused: it stays, invisible).
+   */
   expireIfNeeded(key: string): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when > this.hooks.now()) return false;
+    if (when === undefined || when >= this.hooks.now()) return false;
+    if (this.hooks.expirePaused?.()) return true;
     this.removeKey(key);
     this.hooks.expired(this, key);
     return true;
+  }
+
+  /** Is the key logically expired? Never deletes (KEYS, as Redis's keyIsExpired). */
+  keyIsExpired(key: string): boolean {
+    const when = this.expires.get(key);
+    return when !== undefined && when < this.hooks.now();
   }
 
   /** Value for a read; undefined when missing or expired. Updates the access clock. */
   lookupRead(key: string): RValue | undefined {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     const v = this.dict.get(key);
-    if (v !== undefined) this.lru.set(key, this.hooks.lruClock());
+    if (v !== undefined) {
+      // A get is cheaper than a set: write only when the (one-second) clock moved.
+      const clock = this.hooks.lruClock();
+      if (this.lru.get(key) !== clock) this.lru.set(key, clock);
+    }
     return v;
   }
 
@@ -89,8 +135,11 @@ export class Db {
 
   /** Insert or overwrite; clears any TTL unless keepTtl. */
   set(key: string, v: RValue, keepTtl = false): void {
+    const n = this.dict.size;
     this.dict.set(key, v);
-    this.lru.set(key, this.hooks.lruClock());
+    if (this.dict.size !== n) this.lastInserted = key;
+    const clock = this.hooks.lruClock();
+    if (this.lru.get(key) !== clock) this.lru.set(key, clock);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
   }
 
@@ -125,12 +174,67 @@ export class Db {
     return this.expires.delete(key);
   }
 
-  /** Seconds since the last access (OBJECT IDLETIME). */
+  /** Seconds since the last access (OBJECT IDLETIME; the 24-bit clock wraps as in Redis). */
   idleSeconds(key: string): number {
     const t = this.lru.get(key);
-    return t === undefined ? 0 : Math.max(0, this.hooks.lruClock() - t);
+    if (t === undefined) return 0;
+    const now = this.hooks.lruClock();
+    return now >= t ? now - t : now + (LRU_CLOCK_MAX - t);
   }
 
+  /**
+   * A random live key (RANDOMKEY), or undefined when the db is empty. Expired keys met on the way
+   * are deleted, as Redis does; while expiry is paused they cannot be, so after 100 expired picks
+   * in an all-volatile db it gives up (undefined) rather than loop or show an expired key.
+   */
+  randomKey(): string | undefined {
+    const allVolatile = this.dict.size === this.expires.size;
+    let tries = 100;
+    for (;;) {
+      const key = this.randomEntry();
+      if (key === undefined) return undefined;
+      if (this.expires.size !== 0 && this.expires.has(key) && this.expireIfNeeded(key)) {
+        // Still there: expiry is paused. Redis 7.0 would spin here forever if every key is
+        // expired; bound the tries (as Redis 7.2 does) and report no key.
+        if (allVolatile && this.dict.has(key) && --tries === 0) return undefined;
+        continue;
+      }
+      return key;
+    }
+  }
+
+  /**
+   * A random key of `dict`, expired or not (eviction sampling uses this too). Up to 64 keys: uniform
+   * (walk to a random index). Larger: a rotating iterator advanced by a random 0–31 entries, so a
+   * pick costs O(1) amortized and every key comes up in turn; consecutive picks are less
+   * independent than Redis's dictGetFairRandomKey (a Map has no random access).
+   */
+  randomEntry(): string | undefined {
+    const d = this.dict;
+    const n = d.size;
+    if (n === 0) return undefined;
+    if (n <= 64) {
+      let i = Math.floor(Math.random() * n);
+      for (const k of d.keys()) if (i-- === 0) return k;
+      return undefined;
+    }
+    if (this.#randMap !== d || this.#randIter === null) {
+      this.#randMap = d;
+      this.#randIter = d.keys();
+    }
+    let skip = Math.floor(Math.random() * 32);
+    for (let wraps = 0;;) {
+      const r = this.#randIter.next();
+      if (r.done) {
+        this.#randIter = d.keys();
+        if (++wraps > 1) return undefined;
+        continue;
+      }
+      if (skip-- === 0) return r.value;
+    }
+  }
+
+  /** Drop every key (FLUSHDB/FLUSHALL); returns how many there were. */
   clear(): number {
     const n = this.dict.size;
     this.dict = new Map();
@@ -138,15 +242,23 @@ export class Db {
     this.lru = new Map();
     this.expireIter = null;
     this.avgTtl = 0;
+    this.lastInserted = undefined;
+    this.scanCursors.clear();
+    this.#randIter = null;
+    this.#randMap = null;
     return n;
   }
 
-  /** Swap contents with another db (SWAPDB). */
+  /**
+   * Swap contents with another db (SWAPDB). Clients stay on their db index; SCAN cursors issued
+   * before the swap restart on the new contents (their iterators see the map changed).
+   */
   swapWith(o: Db): void {
     [this.dict, o.dict] = [o.dict, this.dict];
     [this.expires, o.expires] = [o.expires, this.expires];
     [this.lru, o.lru] = [o.lru, this.lru];
     [this.avgTtl, o.avgTtl] = [o.avgTtl, this.avgTtl];
+    [this.lastInserted, o.lastInserted] = [o.lastInserted, this.lastInserted];
     this.expireIter = null;
     o.expireIter = null;
   }
