@@ -39,9 +39,30 @@ export async function acceptLoop(server: Server, listener: Deno.Listener): Promi
       });
       continue;
     }
+    if (server.protectedMode && !server.authRequired() && !isLocalConn(conn)) {
+      server.stats.rejectedConnections++;
+      conn.write(PROTECTED_MODE_ERR).catch(() => {}).finally(() => {
+        try {
+          conn.close();
+        } catch { /* closed */ }
+      });
+      continue;
+    }
     serveClient(server, conn);
   }
 }
+
+/** Redis's islocalClient: unix sockets and loopback addresses. */
+function isLocalConn(conn: Deno.Conn): boolean {
+  const ra = conn.remoteAddr;
+  if (ra.transport === "unix") return true;
+  const host = (ra as Deno.NetAddr).hostname;
+  return host.startsWith("127.") || host === "::1" || host === "::ffff:127.0.0.1";
+}
+
+const PROTECTED_MODE_ERR = new TextEncoder().encode(
+  "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n",
+);
 
 async function serveClient(server: Server, conn: Deno.Conn): Promise<void> {
   server.stats.numConnections++;

@@ -10,6 +10,8 @@ import { ALL_COMMANDS } from "../commands/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { Logger } from "../log.ts";
 import { activeExpireCycle } from "../store/expire.ts";
+import { FunctionRegistry } from "../scripting/functions.ts";
+import { readLatencyTracking } from "./latency.ts";
 
 export const REXIS_VERSION = "0.1.0";
 /** The Redis version we answer as (INFO redis_version, HELLO version). */
@@ -31,10 +33,26 @@ export class Server {
   dirty = 0;
   /** Active expiry can be disabled by DEBUG SET-ACTIVE-EXPIRE 0. */
   activeExpireEnabled = true;
-  /** CLIENT PAUSE state. */
+  /** CLIENT PAUSE state: end (ms, 0 = no pause), WRITE-only or ALL, and who waits (dispatch.ts). */
   pauseUntil = 0;
   pauseWrites = false;
+  pauseTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly postponedClients = new Set<Client>();
   shuttingDown = false;
+  /** INFO latencystats: config `latency-tracking`. */
+  latencyTracking = true;
+  /** FUNCTION libraries (src/scripting/functions.ts). */
+  readonly functions = new FunctionRegistry();
+  /** Synchronous snapshot for SHUTDOWN (persistence installs it); returns an error text or null. */
+  saveSnapshot: (() => string | null) | null = null;
+  /** Unix time (s) of the last successful save (INFO rdb_last_save_time); start time until then. */
+  lastSave = Math.floor(Date.now() / 1000);
+  /** INFO used_memory_peak. */
+  memPeak = 0;
+  /** INFO client_recent_max_input/output_buffer: per-second maxima over the last 8 seconds. */
+  readonly recentMaxInput = new Array<number>(8).fill(0);
+  readonly recentMaxOutput = new Array<number>(8).fill(0);
+  #recentSecond = 0;
   /** Cached hot-path config values (kept in sync by config listeners). */
   hz = 10;
   maxBulkLen = 512 * 1024 * 1024;
@@ -42,6 +60,7 @@ export class Server {
   requirePass = "";
   maxClients = 10000;
   idleTimeout = 0;
+  protectedMode = true;
   listeners: Deno.Listener[] = [];
   /** Ports actually bound (the config may say 0). */
   port = 0;
@@ -84,6 +103,11 @@ export class Server {
     bind<string>("requirepass", (v) => (this.requirePass = v));
     bind<number>("maxclients", (v) => (this.maxClients = v));
     bind<number>("timeout", (v) => (this.idleTimeout = v));
+    bind<boolean>("protected-mode", (v) => (this.protectedMode = v));
+    this.latencyTracking = readLatencyTracking(this);
+    c.onChange("latency-tracking", (v) => {
+      this.latencyTracking = v === true || v === "yes" || v === 1;
+    });
   }
 
   authRequired(): boolean {
@@ -142,8 +166,10 @@ export class Server {
   }
 
   /** A key was removed because it expired: propagation and notifications hook in here. */
-  keyExpired(_db: Db, _key: string): void {
-    this.dirty++;
+  keyExpired(db: Db, key: string): void {
+    // As Redis's deleteExpiredKeyAndPropagate: "expired" event, modified-key signal; no dirty++.
+    this.notify("x", "expired", key, db.id);
+    this.signalModifiedKey(db, key);
   }
 
   /** A key was modified by a command (WATCH, client tracking hook in here). */
@@ -151,6 +177,12 @@ export class Server {
 
   /** Keyspace notification (the notify-keyspace-events classes hook in here). */
   notify(_type: string, _event: string, _key: string, _dbid: number): void {}
+
+  /** A db was emptied (FLUSHDB; -1: FLUSHALL): WATCH, client tracking, persistence hook in here. */
+  signalFlushedDb(_dbid: number, _async: boolean): void {}
+
+  /** SWAPDB swapped two dbs' contents: WATCH and blocked clients hook in here. */
+  signalSwappedDb(_id1: number, _id2: number): void {}
 
   /** Everything a running server does periodically, at `hz`. */
   startCron(): void {
@@ -163,6 +195,7 @@ export class Server {
         activeExpireCycle(this, 1000 / this.hz);
       }
       this.clientsCron(now);
+      this.sampleMemory();
       this.#cronTimer = setTimeout(tick, 1000 / this.hz);
     };
     this.#cronTimer = setTimeout(tick, 1000 / this.hz);
@@ -174,6 +207,19 @@ export class Server {
 
   private clientsCron(now: number): void {
     const timeout = this.idleTimeout;
+    const second = Math.floor(now / 1000);
+    const slot = second % 8;
+    if (second !== this.#recentSecond) {
+      // Zero the slots of the seconds that went by since the last visit.
+      const gone = Math.min(8, second - this.#recentSecond);
+      for (let i = 0; i < gone; i++) {
+        const j = (slot - i + 8) % 8;
+        this.recentMaxInput[j] = 0;
+        this.recentMaxOutput[j] = 0;
+      }
+      this.#recentSecond = second;
+    }
+    const resetOutPeak = this.cronLoops % (5 * this.hz) === 0;
     for (const c of this.clients.values()) {
       if (
         timeout > 0 && !c.flagMaster && !c.flagReplica && now - c.lastInteraction > timeout * 1000
@@ -182,14 +228,53 @@ export class Server {
         this.closeClient(c);
         continue;
       }
-      // Shrink an idle client's query buffer, as Redis's clientsCronResizeQueryBuffer does.
-      const q = c.query;
-      if (q.pending() === 0 && q.buf.length > 16 * 1024 && now - c.lastInteraction > 2000) {
-        q.compact();
-        q.resize(16 * 1024);
+      resizeQueryBuffer(c, second);
+      if (c.query.buf.length > this.recentMaxInput[slot]) {
+        this.recentMaxInput[slot] = c.query.buf.length;
       }
+      if (c.outLen > this.recentMaxOutput[slot]) this.recentMaxOutput[slot] = c.outLen;
+      if (resetOutPeak) c.outPeak = c.outLen;
     }
   }
+
+  /** INFO used_memory: V8 heap in use plus memory held outside it (buffers, WASM). */
+  usedMemory(): number {
+    const m = Deno.memoryUsage();
+    const used = m.heapUsed + m.external;
+    if (used > this.memPeak) this.memPeak = used;
+    return used;
+  }
+
+  private sampleMemory(): void {
+    if (this.cronLoops % this.hz === 0) this.usedMemory();
+  }
+}
+
+/**
+ * Redis 7.0's clientsCronResizeQueryBuffer: when at least 4 KB of the query buffer is unused, free
+ * the unused space of a client idle for more than 2 s, or shrink a buffer over 32 KB that is more
+ * than twice the recent peak down to that peak (never below the bulk being read). Then the peak
+ * restarts from what the buffer holds now.
+ */
+function resizeQueryBuffer(c: Client, nowSecond: number): void {
+  const q = c.query;
+  const pending = q.len - q.pos;
+  const size = q.buf.length;
+  const idle = nowSecond - Math.floor(c.lastInteraction / 1000);
+  const inBulk = q.reqType === 2 && q.bulkLen >= 0;
+  if (size - pending > 4 * 1024) {
+    if (idle > 2) {
+      q.compact();
+      q.resize(q.len);
+    } else if (size > 32 * 1024 && size / 2 > q.peak) {
+      let want = Math.max(pending, q.peak);
+      if (inBulk && want < q.bulkLen + 2) want = q.bulkLen + 2;
+      q.compact();
+      q.resize(Math.max(want, q.len));
+    }
+  }
+  q.peak = q.len - q.pos;
+  if (inBulk && q.bulkLen > q.peak) q.peak = q.bulkLen;
 }
 
 export function randomHex(n: number): string {
