@@ -140,7 +140,7 @@ export function processInput(server: Server, c: Client): void {
       argv = parseRequest(q, lim);
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
-      c.addError(e.message);
+      c.addError("ERR " + e.message);
       server.log.verbose(`Protocol error (${e.message}) from client: id=${c.id} addr=${c.addr}`);
       c.closeAfterReply = true;
       q.pos = q.len;
