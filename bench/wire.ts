@@ -7,7 +7,10 @@
  * Throughput: for every test in TESTS and every mode (plain, `-P 16`), redis-benchmark runs against
  * one server then the other, back to back (the order alternates each round), for --rounds rounds.
  * The report gives the median requests/s of each server, the ratio Rexis/Redis and, per mode, the
- * geometric mean of the ratios; a readable table, then one JSON line for notes.
+ * geometric mean of the ratios; a readable table, then one JSON line for notes. It also gives
+ * each server's CPU time (user+sys, all threads, from /proc) per request, which is much less
+ * sensitive than requests/s to other load on the machine, and how many CPUs other processes used
+ * during each run (the machine is shared: a run with "other CPU" well above 0 is noise).
  *
  * Memory: for every dataset in DATASETS, both servers start fresh, the dataset is piped into each
  * with `redis-cli --pipe` (RESP generated here), then VmRSS is read from /proc/<pid>/status and the
@@ -410,13 +413,18 @@ async function ensureTools(tools: string[]): Promise<void> {
   if (m.length === 0) return;
   console.error(`missing ${m.join(", ")}: trying apt-get install -y redis-server redis-tools`);
   const apt = async (args: string[]) => {
-    const st = await new Deno.Command("apt-get", {
-      args,
-      stdout: "inherit",
-      stderr: "inherit",
-      env: { DEBIAN_FRONTEND: "noninteractive" },
-    }).output().catch(() => null);
-    return st?.success ?? false;
+    try {
+      const st = await new Deno.Command("apt-get", {
+        args,
+        stdout: "inherit",
+        stderr: "inherit",
+        env: { DEBIAN_FRONTEND: "noninteractive" },
+      }).output();
+      return st.success;
+    } catch (e) {
+      console.error(`apt-get ${args[0]}: ${(e as Error).message}`);
+      return false;
+    }
   };
   if (!(await apt(["install", "-y", "redis-server", "redis-tools"]))) {
     await apt(["update"]);
@@ -669,17 +677,11 @@ function setupPinning(opts: Options) {
 
 /** Fraction of all CPUs busy over ms milliseconds (from /proc/stat). */
 async function cpuBusy(ms: number): Promise<number | null> {
-  const read = () => {
-    const f = Deno.readTextFileSync("/proc/stat").split("\n")[0].trim().split(/\s+/).slice(1)
-      .map(Number);
-    const idle = f[3] + (f[4] ?? 0);
-    return { idle, total: f.reduce((a, x) => a + x, 0) };
-  };
   try {
-    const a = read();
+    const a = cpuTicks();
     await sleep(ms);
-    const b = read();
-    return b.total > a.total ? 1 - (b.idle - a.idle) / (b.total - a.total) : null;
+    const b = cpuTicks();
+    return b.total > a.total ? (b.busy - a.busy) / (b.total - a.total) : null;
   } catch {
     return null;
   }
@@ -709,7 +711,80 @@ async function startPair(opts: Options, logDir: string): Promise<[Server, Server
 // ---------------------------------------------------------------------------------------------
 // Throughput.
 
-type RunResult = { rps: number } | { error: string };
+type RunResult =
+  | { rps: number; otherCpu: number | null; cpuUsPerReq: number | null }
+  | { error: string };
+
+/** Busy (process + steal) and total jiffies of all CPUs (/proc/stat). */
+function cpuTicks(): { busy: number; total: number } {
+  const f = Deno.readTextFileSync("/proc/stat").split("\n")[0].trim().split(/\s+/).slice(1)
+    .map(Number);
+  // user nice system idle iowait irq softirq steal: irq/softirq time is not charged to any
+  // process (and loopback traffic makes plenty of it), so it is left out of "busy"; steal (the
+  // hypervisor running someone else) counts as other load.
+  const total = f.slice(0, 8).reduce((a, x) => a + x, 0);
+  return { busy: f[0] + f[1] + f[2] + (f[7] ?? 0), total };
+}
+
+/** utime+stime (+ cutime+cstime with `reaped`) of a process, in jiffies; 0 if gone. */
+function procTicks(pid: number | "self", reaped = false): number {
+  try {
+    const t = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const f = t.slice(t.lastIndexOf(")") + 2).split(" ").map(Number);
+    // f[0] is field 3 (state): utime = field 14, stime 15, cutime 16, cstime 17.
+    return f[11] + f[12] + (reaped ? f[13] + f[14] : 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Jiffies a second (USER_HZ; 100 on Linux). */
+const CLK_TCK = 100;
+
+/** CPU jiffies of a server: its process and descendants, all threads. */
+function serverTicks(s: Server): number {
+  let t = 0;
+  for (const p of [s.pid, ...descendants(s.pid)]) t += procTicks(p);
+  return t;
+}
+
+/** CPU jiffies used by this script, its reaped children (redis-benchmark) and the servers. */
+function ownTicks(servers: Server[]): number {
+  return procTicks("self", true) + servers.reduce((a, s) => a + serverTicks(s), 0);
+}
+
+interface CpuUse<T> {
+  value: T;
+  /** CPUs used by other processes (and steal) meanwhile, e.g. 0.5 = half a CPU. */
+  otherCpu: number | null;
+  /** CPU seconds the target server used meanwhile. */
+  serverSec: number | null;
+}
+
+/** Runs fn and measures the CPU the target server and everything else used (null without /proc). */
+async function measureCpu<T>(
+  target: Server,
+  servers: Server[],
+  fn: () => Promise<T>,
+): Promise<CpuUse<T>> {
+  let a: { busy: number; total: number } | null = null;
+  let ownA = 0;
+  let srvA = 0;
+  try {
+    a = cpuTicks();
+    ownA = ownTicks(servers);
+    srvA = serverTicks(target);
+  } catch { /* no /proc */ }
+  const value = await fn();
+  if (!a) return { value, otherCpu: null, serverSec: null };
+  const b = cpuTicks();
+  const own = ownTicks(servers) - ownA;
+  const serverSec = target.exited ? null : (serverTicks(target) - srvA) / CLK_TCK;
+  const dt = b.total - a.total;
+  if (dt <= 0) return { value, otherCpu: null, serverSec };
+  const other = Math.max(0, (b.busy - a.busy - own) / dt) * navigator.hardwareConcurrency;
+  return { value, otherCpu: other, serverSec };
+}
 
 function parseCsvLine(line: string): string[] {
   const out: string[] = [];
@@ -766,6 +841,7 @@ export function parseRps(output: string, want: string | null): number | null {
 
 async function runBenchmark(
   server: Server,
+  others: Server[],
   t: BenchTest,
   requests: number,
   pipeline: number,
@@ -805,7 +881,11 @@ async function runBenchmark(
       child.kill("SIGKILL");
     } catch { /* gone */ }
   }, opts.timeout * 1000);
-  const r = await child.output();
+  const { value: r, otherCpu, serverSec } = await measureCpu(
+    server,
+    others,
+    () => child.output(),
+  );
   clearTimeout(timer);
   const td = new TextDecoder();
   const out = td.decode(r.stdout);
@@ -825,7 +905,8 @@ async function runBenchmark(
   }
   const rps = parseRps(out, t.csvRow ?? t.test ?? null);
   if (rps === null) return { error: `no requests/s in output: ${both.trim().slice(0, 300)}` };
-  return { rps };
+  const cpuUsPerReq = serverSec === null ? null : serverSec * 1e6 / requests;
+  return { rps, otherCpu, cpuUsPerReq };
 }
 
 function median(xs: number[]): number | null {
@@ -847,6 +928,9 @@ function spread(xs: number[]): number | null {
   return (Math.max(...xs) - Math.min(...xs)) / m;
 }
 
+/** Runs during which other processes used more CPUs than this are flagged as noisy. */
+const OTHER_CPU_WARN = 0.15;
+
 const fmtInt = (x: number | null) => x === null ? "ERR" : Math.round(x).toLocaleString("en-US");
 const fmtRatio = (x: number | null) => x === null ? "-" : x.toFixed(3);
 const fmtPct = (x: number | null) => x === null ? "-" : `${(x * 100).toFixed(1)}%`;
@@ -856,8 +940,14 @@ interface TestResult {
   mode: Mode;
   test: BenchTest;
   requests: number;
+  /** requests/s of each successful run. */
   rexis: number[];
   redis: number[];
+  /** Server CPU time per request (µs) of each successful run. */
+  rexisCpu: number[];
+  redisCpu: number[];
+  /** CPUs used by other processes during each successful run. */
+  otherCpu: number[];
   errors: string[];
 }
 
@@ -900,12 +990,22 @@ async function throughput(opts: Options, logDir: string): Promise<boolean> {
       for (const t of tests) {
         const base = mode === "pipeline" ? opts.pipelineRequests : opts.requests;
         const requests = Math.max(1, Math.round(base * (t.scale ?? 1)));
-        const res: TestResult = { mode, test: t, requests, rexis: [], redis: [], errors: [] };
+        const res: TestResult = {
+          mode,
+          test: t,
+          requests,
+          rexis: [],
+          redis: [],
+          rexisCpu: [],
+          redisCpu: [],
+          otherCpu: [],
+          errors: [],
+        };
         results.push(res);
         if (opts.warmup > 0 && !warmed.has(t)) {
           warmed.add(t);
           for (const s of [rexis, redis]) {
-            const w = await runBenchmark(s, t, opts.warmup, 1, opts);
+            const w = await runBenchmark(s, [rexis, redis], t, opts.warmup, 1, opts);
             if ("error" in w) say(`  warm-up ${t.name} on ${s.label}: ${w.error}`);
           }
         }
@@ -913,10 +1013,18 @@ async function throughput(opts: Options, logDir: string): Promise<boolean> {
           const order = round % 2 === 0 ? [rexis, redis] : [redis, rexis];
           const line: string[] = [];
           for (const s of order) {
-            const r = await runBenchmark(s, t, requests, pipeline, opts);
+            const r = await runBenchmark(s, [rexis, redis], t, requests, pipeline, opts);
             if ("rps" in r) {
               (s === rexis ? res.rexis : res.redis).push(r.rps);
-              line.push(`${s.label} ${fmtInt(r.rps)}`);
+              if (r.cpuUsPerReq !== null) {
+                (s === rexis ? res.rexisCpu : res.redisCpu).push(r.cpuUsPerReq);
+              }
+              if (r.otherCpu !== null) res.otherCpu.push(r.otherCpu);
+              const noisy = r.otherCpu !== null && r.otherCpu > OTHER_CPU_WARN;
+              line.push(
+                `${s.label} ${fmtInt(r.rps)}` +
+                  (noisy ? ` (other processes: ${r.otherCpu!.toFixed(2)} CPU)` : ""),
+              );
             } else {
               res.errors.push(`${s.label}: ${r.error}`);
               line.push(`${s.label} ERR`);
@@ -942,27 +1050,43 @@ async function throughput(opts: Options, logDir: string): Promise<boolean> {
     "rexis rps",
     "redis rps",
     "rexis/redis",
-    "spread rexis",
-    "spread redis",
+    "spread",
+    "rexis µs/req",
+    "redis µs/req",
+    "cpu rexis/redis",
+    "other CPU",
   ];
   const rows: string[][] = [];
   const json: Record<string, unknown>[] = [];
   const gm: Record<string, number | null> = {};
+  const gmCpu: Record<string, number | null> = {};
+  const fmtUs = (x: number | null) => x === null ? "-" : x.toFixed(2);
   for (const mode of opts.modes) {
+    const label = mode === "pipeline" ? `P${opts.pipeline}` : mode;
     const ratios: number[] = [];
+    const cpuRatios: number[] = [];
     for (const r of results.filter((x) => x.mode === mode)) {
       const a = median(r.rexis);
       const b = median(r.redis);
       const ratio = a !== null && b !== null ? a / b : null;
       if (ratio !== null) ratios.push(ratio);
+      const ca = median(r.rexisCpu);
+      const cb = median(r.redisCpu);
+      const cpuRatio = ca !== null && cb !== null && cb > 0 ? ca / cb : null;
+      if (cpuRatio !== null && cpuRatio > 0) cpuRatios.push(cpuRatio);
+      const sa = spread(r.rexis);
+      const sb = spread(r.redis);
       rows.push([
-        mode === "pipeline" ? `P${opts.pipeline}` : mode,
+        label,
         r.test.name,
         fmtInt(a),
         fmtInt(b),
         fmtRatio(ratio),
-        fmtPct(spread(r.rexis)),
-        fmtPct(spread(r.redis)),
+        sa === null && sb === null ? "-" : `${fmtPct(sa)}/${fmtPct(sb)}`,
+        fmtUs(ca),
+        fmtUs(cb),
+        fmtRatio(cpuRatio),
+        r.otherCpu.length ? Math.max(...r.otherCpu).toFixed(2) : "-",
       ]);
       json.push({
         mode,
@@ -973,23 +1097,44 @@ async function throughput(opts: Options, logDir: string): Promise<boolean> {
         ratio: round(ratio, 3),
         rexisRuns: r.rexis.map((x) => Math.round(x)),
         redisRuns: r.redis.map((x) => Math.round(x)),
+        rexisCpuUs: round(ca, 3),
+        redisCpuUs: round(cb, 3),
+        cpuRatio: round(cpuRatio, 3),
+        otherCpuMax: r.otherCpu.length ? round(Math.max(...r.otherCpu), 2) : null,
         ...(r.errors.length ? { errors: r.errors.map((e) => e.slice(0, 200)) } : {}),
       });
     }
     gm[mode] = geomean(ratios);
+    gmCpu[mode] = geomean(cpuRatios);
     rows.push([
-      mode === "pipeline" ? `P${opts.pipeline}` : mode,
+      label,
       "GEOMEAN",
       "",
       "",
       fmtRatio(gm[mode]),
       "",
       "",
+      "",
+      fmtRatio(gmCpu[mode]),
+      "",
     ]);
   }
   say();
-  printTable(head, rows, [2, 3, 4, 5, 6]);
-  say(`\nelapsed ${elapsed.toFixed(1)} s`);
+  printTable(head, rows, [2, 3, 4, 5, 6, 7, 8, 9]);
+  say(
+    "\nrps and µs/req are medians over the rounds; spread = (max - min) / median of rps, rexis/redis;" +
+      "\nµs/req = server CPU time (user+sys, all threads) per request; cpu rexis/redis > 1 means " +
+      "Rexis spends more CPU a request;\nother CPU = most CPUs used by other processes during one run",
+  );
+  const allOther = results.flatMap((r) => r.otherCpu);
+  const noisyRuns = allOther.filter((x) => x > OTHER_CPU_WARN).length;
+  if (noisyRuns) {
+    say(
+      `WARNING: in ${noisyRuns} of ${allOther.length} runs other processes used more than ` +
+        `${OTHER_CPU_WARN} CPU: the figures are noisy`,
+    );
+  }
+  say(`elapsed ${elapsed.toFixed(1)} s`);
   const failed = results.filter((r) => r.errors.length > 0).length;
   if (failed) say(`${failed} test/mode combination(s) had errors (see above)`);
   say(JSON.stringify({
@@ -1003,7 +1148,11 @@ async function throughput(opts: Options, logDir: string): Promise<boolean> {
     pipeline: opts.pipeline,
     pinned: pinPrefix.length > 0,
     cpuBusyBefore: round(busy, 2),
+    otherCpuMean: allOther.length
+      ? round(allOther.reduce((a, x) => a + x, 0) / allOther.length, 2)
+      : null,
     geomean: Object.fromEntries(Object.entries(gm).map(([k, v]) => [k, round(v, 3)])),
+    geomeanCpu: Object.fromEntries(Object.entries(gmCpu).map(([k, v]) => [k, round(v, 3)])),
     results: json,
     elapsedSec: round(elapsed, 1),
   }));
@@ -1174,9 +1323,10 @@ async function memory(opts: Options, logDir: string): Promise<void> {
           const got = await command(s.port, c.command, 60_000);
           const pass = got === c.expect;
           ok &&= pass;
-          checks.push(
-            `${c.command.join(" ")}=${JSON.stringify(got)}${pass ? "" : ` (want ${c.expect})`}`,
-          );
+          const shown = typeof got === "object" && got !== null
+            ? `(error) ${got.error}`
+            : JSON.stringify(got);
+          checks.push(`${c.command.join(" ")}=${shown}${pass ? "" : ` (want ${c.expect})`}`);
         }
         allOk &&= ok;
         per[s.label] = {

@@ -32,12 +32,28 @@ Deno.test("protocol errors: reply, close, and other clients are unaffected", asy
     const bystander = await RespConn.connect(port);
     try {
       assertEquals(await bystander.send("SET", "k", "v"), "OK");
-      await protocolErrorCloses(port, "*3000000000\r\n", "ERR Protocol error: invalid multibulk length");
-      await protocolErrorCloses(port, "*1\r\n$1000000000\r\n", "ERR Protocol error: invalid bulk length");
+      await protocolErrorCloses(
+        port,
+        "*3000000000\r\n",
+        "ERR Protocol error: invalid multibulk length",
+      );
+      await protocolErrorCloses(
+        port,
+        "*1\r\n$1000000000\r\n",
+        "ERR Protocol error: invalid bulk length",
+      );
       await protocolErrorCloses(port, "*1\r\n$-10\r\n", "ERR Protocol error: invalid bulk length");
       await protocolErrorCloses(port, "*1\r\nfoo\r\n", "ERR Protocol error: expected '$', got 'f'");
-      await protocolErrorCloses(port, 'set "x\r\n', "ERR Protocol error: unbalanced quotes in request");
-      await protocolErrorCloses(port, "a".repeat(70_000), "ERR Protocol error: too big inline request");
+      await protocolErrorCloses(
+        port,
+        'set "x\r\n',
+        "ERR Protocol error: unbalanced quotes in request",
+      );
+      await protocolErrorCloses(
+        port,
+        "a".repeat(70_000),
+        "ERR Protocol error: too big inline request",
+      );
       assertEquals(await bystander.send("GET", "k"), "v");
     } finally {
       bystander.close();
@@ -71,7 +87,9 @@ Deno.test("pipelining: many commands in one write, replies in order", async () =
     const c = await RespConn.connect(port);
     try {
       let batch = "";
-      for (let i = 0; i < 1000; i++) batch += `*3\r\n$3\r\nSET\r\n$${String(i).length}\r\n${i}\r\n$1\r\nx\r\n`;
+      for (let i = 0; i < 1000; i++) {
+        batch += `*3\r\n$3\r\nSET\r\n$${String(i).length}\r\n${i}\r\n$1\r\nx\r\n`;
+      }
       batch += "PING\r\n";
       for (let i = 0; i < 1000; i++) batch += `*2\r\n$3\r\nGET\r\n$${String(i).length}\r\n${i}\r\n`;
       await c.write(batch);
@@ -135,6 +153,12 @@ Deno.test("client-query-buffer-limit closes the client", async () => {
 Deno.test("maxclients: the extra client gets Redis's error", async () => {
   await withServer(["--maxclients", "2"], async (port) => {
     const a = await RespConn.connect(port);
+    // The start-up probe connection may still be registered: wait until `a` is the only client.
+    for (let i = 0; i < 100; i++) {
+      const info = await a.send("INFO", "clients") as string;
+      if (/connected_clients:1\r\n/.test(info)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const b = await RespConn.connect(port);
     assertEquals(await a.send("PING"), "PONG");
     assertEquals(await b.send("PING"), "PONG");
@@ -176,7 +200,10 @@ Deno.test("requirepass: NOAUTH, AUTH, HELLO AUTH", async () => {
   await withServer(["--requirepass", "s3cret"], async (port) => {
     const c = await RespConn.connect(port);
     try {
-      assertEquals((await c.send("GET", "k") as RespError).message, "NOAUTH Authentication required.");
+      assertEquals(
+        (await c.send("GET", "k") as RespError).message,
+        "NOAUTH Authentication required.",
+      );
       assertEquals(
         (await c.send("AUTH", "bad") as RespError).message,
         "WRONGPASS invalid username-password pair or user is disabled.",

@@ -146,7 +146,7 @@ export const connectionCommands: CommandDef[] = [
     tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
     arguments: [{ name: "message", type: "string", optional: true }],
   }),
-  cmd("echo", 2, "fast", [0, 0, 0], "connection", echoCommand, {
+  cmd("echo", 2, "loading stale fast", [0, 0, 0], "connection", echoCommand, {
     summary: "Echo the given string",
     since: "1.0.0",
     group: G,
@@ -155,7 +155,7 @@ export const connectionCommands: CommandDef[] = [
   }),
   cmd(
     "quit",
-    1,
+    -1,
     "allow_busy noscript loading stale fast no_auth",
     [0, 0, 0],
     "connection",
@@ -190,6 +190,10 @@ export const connectionCommands: CommandDef[] = [
     helloCommand,
     {
       summary: "Handshake with Redis",
+      history: [[
+        "6.2.0",
+        "`protover` made optional; when called without arguments the command reports the current connection's context.",
+      ]],
       since: "6.0.0",
       group: G,
       complexity: "O(1)",
@@ -227,6 +231,7 @@ export const connectionCommands: CommandDef[] = [
     authCommand,
     {
       summary: "Authenticate to the server",
+      history: [["6.0.0", "Added ACL style (username and password)."]],
       since: "1.0.0",
       group: G,
       complexity: "O(N) where N is the number of passwords defined for the user",

@@ -5,8 +5,20 @@
 import type { CommandDef } from "./types.ts";
 import { connectionCommands } from "./connection.ts";
 import { stringCommands } from "./strings.ts";
+import { keyspaceCommands } from "./keys.ts";
+import { configCommands } from "./config.ts";
+import { commandCommands } from "./command.ts";
+import { clientCommands } from "./client.ts";
+import { serverCommands } from "./server.ts";
+import { functionCommands } from "./function.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
   ...stringCommands,
+  ...keyspaceCommands,
+  ...configCommands,
+  ...commandCommands,
+  ...clientCommands,
+  ...serverCommands,
+  ...functionCommands,
 ];

@@ -4,6 +4,7 @@
  * ACL, dispatch, MULTI and cluster routing all read these rows.
  */
 import type { Client } from "../server/client.ts";
+import type { LatencyHistogram } from "../server/latency.ts";
 
 /** A handler parses its arguments, does the work, and writes the reply into the client. */
 export type Handler = (c: Client, argv: string[]) => void;
@@ -35,10 +36,13 @@ export interface ArgDoc {
     | "block";
   token?: string;
   keySpecIndex?: number;
+  /** COMMAND DOCS `summary` of an argument (rare in Redis 7.0). */
+  summary?: string;
   optional?: boolean;
   multiple?: boolean;
   multipleToken?: boolean;
   since?: string;
+  deprecatedSince?: string;
   displayText?: string;
   arguments?: ArgDoc[];
 }
@@ -60,6 +64,12 @@ export interface CommandDef {
   since: string;
   group: string;
   complexity?: string;
+  /** COMMAND DOCS doc_flags: "deprecated", "syscmd". */
+  docFlags?: string[];
+  deprecatedSince?: string;
+  replacedBy?: string;
+  /** COMMAND DOCS history: [version, change] pairs. */
+  history?: [string, string][];
   /** Command tips (request_policy:..., nondeterministic_output, ...). */
   tips?: string[];
   keySpecs?: KeySpec[];
@@ -83,6 +93,8 @@ export interface CommandStats {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** INFO latencystats: created on the first recorded call (src/server/latency.ts). */
+  latency?: LatencyHistogram;
 }
 
 export const CMD_WRITE = 1 << 0;
@@ -145,6 +157,10 @@ export function cmd(
     since: string;
     group: string;
     complexity?: string;
+    docFlags?: string[];
+    deprecatedSince?: string;
+    replacedBy?: string;
+    history?: [string, string][];
     tips?: string[];
     keySpecs?: KeySpec[];
     arguments?: ArgDoc[];

@@ -56,6 +56,17 @@ export class Client extends ReplyWriter {
   blocked = false;
   totalNetIn = 0;
   totalNetOut = 0;
+  /** CLIENT PAUSE: the command that waits for the pause to end (its client parses nothing more). */
+  postponedArgv: string[] | null = null;
+  /** CLIENT LIST sub/psub/ssub: kept up to date by pub/sub. */
+  subChannels = 0;
+  subPatterns = 0;
+  subShardChannels = 0;
+  /** CLIENT LIST multi= / multi-mem=: queued commands (-1 outside MULTI) and their argv bytes. */
+  multiQueued = -1;
+  multiMem = 0;
+  /** CLIENT LIST rbp: the largest output batch seen recently (reset by the cron). */
+  outPeak = 16 * 1024;
 
   constructor(server: Server, id: number, conn: Deno.Conn | null, db: Db, now: number) {
     super();
@@ -126,7 +137,7 @@ export class Client extends ReplyWriter {
   }
 }
 
-/** Redis prints "ip:port" for both families, with no brackets around IPv6 addresses. */
+/** Redis's anetFormatAddr: "ip:port", with brackets around IPv6 addresses ("[::1]:6379"). */
 function fmtAddr(host: string, port: number): string {
-  return `${host}:${port}`;
+  return host.indexOf(":") >= 0 ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -164,6 +164,7 @@ export async function flush(c: Client): Promise<void> {
   if (!conn) return;
   c.writing = true;
   if (c.outLen > c.outPeak) c.outPeak = c.outLen;
+  c.server.stats.writesProcessed++;
   let resolve!: () => void;
   c.drained = new Promise<void>((r) => (resolve = r));
   try {

@@ -4,7 +4,16 @@
  * repeat a guard.
  */
 import type { Client } from "./client.ts";
-import { CMD_NO_AUTH, type CommandDef } from "../commands/types.ts";
+import type { Server } from "./server.ts";
+import {
+  CMD_MAY_REPLICATE,
+  CMD_NO_AUTH,
+  CMD_PROTECTED,
+  CMD_WRITE,
+  type CommandDef,
+} from "../commands/types.ts";
+import { recordCommandLatency } from "./latency.ts";
+import { processInput, scheduleFlush } from "./conn.ts";
 
 /** Reply an error for a command refused before it ran (counts rejected_calls). */
 export function rejectCommand(c: Client, cmd: CommandDef | undefined, msg: string): void {
@@ -46,11 +55,132 @@ export function processCommand(c: Client, argv: string[]): void {
     rejectCommand(c, cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`);
     return;
   }
+  if (cmd.flagBits! & CMD_PROTECTED) {
+    const err = protectedCommandError(c, cmd);
+    if (err !== null) {
+      rejectCommand(c, cmd, err);
+      return;
+    }
+  }
   if (!c.authenticated && (cmd.flagBits! & CMD_NO_AUTH) === 0) {
     rejectCommand(c, cmd, "NOAUTH Authentication required.");
     return;
   }
+  // CLIENT PAUSE: after every other guard, before MULTI queueing or the call.
+  if (server.pauseUntil !== 0 && mustWaitForPause(server, c, cmd)) {
+    c.postponedArgv = argv;
+    c.lastCmd = cmd; // CLIENT LIST shows the command that waits
+    server.postponedClients.add(c);
+    return;
+  }
   call(c, cmd, argv);
+}
+
+// ---- protected commands (DEBUG, MODULE) -----------------------------------------------------
+
+/** null when `enable-debug-command` / `enable-module-command` lets this client run `cmd`. */
+function protectedCommandError(c: Client, cmd: CommandDef): string | null {
+  const top = cmd.parent ?? cmd;
+  const name = top.name.toUpperCase();
+  const option = top.name === "module" ? "enable-module-command" : "enable-debug-command";
+  let v: unknown = "local"; // until the config table has the directive
+  try {
+    v = c.server.config.get(option);
+  } catch { /* not declared yet */ }
+  const mode = v === true || v === "yes" ? "yes" : v === "local" ? "local" : "no";
+  if (mode === "yes" || (mode === "local" && isLocalClient(c))) return null;
+  return `ERR ${name} command not allowed. If the ${option} option is set to "local", ` +
+    "you can run it from a local connection, otherwise you need to set this option in the " +
+    "configuration file, and then restart the server.";
+}
+
+/** Redis's islocalClient: unix socket, or a TCP peer on 127.0.0.1 / ::1 (in-memory clients too). */
+export function isLocalClient(c: Client): boolean {
+  if (c.conn === null || c.unixSocket) return true;
+  return c.addr.startsWith("127.0.0.1:") || c.addr.startsWith("[::1]:");
+}
+
+// ---- CLIENT PAUSE ---------------------------------------------------------------------------
+//
+// While a pause is on, a command it covers is not run: the client keeps it in `postponedArgv`
+// and stops parsing (conn.ts processInput), so later pipelined commands wait behind it, as with
+// Redis's BLOCKED_POSTPONE. When the pause ends (its timer, CLIENT UNPAUSE) every postponed
+// client re-enters processCommand in the order it was postponed, then parses the rest of its
+// query buffer; replicas are never paused.
+
+function mustWaitForPause(server: Server, c: Client, cmd: CommandDef): boolean {
+  if (c.flagReplica) return false;
+  if (server.pauseUntil < Date.now()) {
+    endPause(server);
+    return false;
+  }
+  return !server.pauseWrites || (cmd.flagBits! & (CMD_WRITE | CMD_MAY_REPLICATE)) !== 0;
+}
+
+/**
+ * CLIENT PAUSE: pause until `end` (ms timestamp; 0 or past means no new pause). An ongoing pause
+ * keeps the furthest end and the most restrictive type (ALL over WRITE), as in Redis.
+ */
+export function pauseClients(server: Server, end: number, writesOnly: boolean): void {
+  let until = end;
+  let writes = writesOnly;
+  if (server.pauseUntil !== 0) {
+    until = Math.max(server.pauseUntil, end);
+    writes = server.pauseWrites && writesOnly;
+  }
+  clearTimeout(server.pauseTimer);
+  if (until < Date.now()) {
+    endPause(server);
+    return;
+  }
+  server.pauseUntil = until;
+  server.pauseWrites = writes;
+  armPauseTimer(server);
+}
+
+/** Timers hold at most 2^31-1 ms: a longer pause re-arms until its end. */
+function armPauseTimer(server: Server): void {
+  const left = server.pauseUntil - Date.now();
+  const t = setTimeout(() => {
+    if (server.pauseUntil - Date.now() >= 0 && server.pauseUntil !== 0) armPauseTimer(server);
+    else endPause(server);
+  }, Math.min(Math.max(0, left + 1), 0x7fffffff));
+  Deno.unrefTimer(t);
+  server.pauseTimer = t;
+}
+
+/**
+ * CLIENT UNPAUSE (and the pause timer): end the pause; the postponed commands run, in order, once
+ * the current command and its batch are done (as Redis resumes them in beforeSleep).
+ */
+export function endPause(server: Server): void {
+  clearTimeout(server.pauseTimer);
+  server.pauseTimer = undefined;
+  server.pauseUntil = 0;
+  server.pauseWrites = false;
+  if (server.postponedClients.size > 0) queueMicrotask(() => resumePostponed(server));
+}
+
+/** Run the postponed commands (re-checked: a pause may have started again meanwhile). */
+export function resumePostponed(server: Server): void {
+  if (server.postponedClients.size === 0) return;
+  const waiting = [...server.postponedClients];
+  server.postponedClients.clear();
+  for (const c of waiting) {
+    const argv = c.postponedArgv;
+    c.postponedArgv = null;
+    if (c.closed || argv === null) continue;
+    processCommand(c, argv);
+    if (c.postponedArgv === null) processInput(server, c);
+    scheduleFlush(c);
+  }
+}
+
+/** A client going away must not be resumed. */
+export function forgetPostponed(server: Server, c: Client): void {
+  if (c.postponedArgv === null) return;
+  c.postponedArgv = null;
+  server.postponedClients.delete(c);
 }
 
 /** Run a command's handler and account for it. */
@@ -67,6 +197,8 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   const st = cmd.stats!;
   st.calls++;
   st.usec += dur * 1000;
+  // A blocked client's latency is recorded when it is served (as Redis does).
+  if (server.latencyTracking && !c.blocked) recordCommandLatency(cmd, dur);
   if (stats.totalErrorReplies !== errorsBefore) st.failedCalls++;
   stats.numCommands++;
   c.commandsProcessed++;

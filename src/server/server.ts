@@ -47,8 +47,11 @@ export class Server {
   saveSnapshot: (() => string | null) | null = null;
   /** Unix time (s) of the last successful save (INFO rdb_last_save_time); start time until then. */
   lastSave = Math.floor(Date.now() / 1000);
-  /** INFO used_memory_peak. */
+  /** INFO used_memory_peak, and used_memory right after start-up (used_memory_startup). */
   memPeak = 0;
+  memStartup = 0;
+  /** INFO master_replid (replication replaces it on a role change). */
+  replId = randomHex(40);
   /** INFO client_recent_max_input/output_buffer: per-second maxima over the last 8 seconds. */
   readonly recentMaxInput = new Array<number>(8).fill(0);
   readonly recentMaxOutput = new Array<number>(8).fill(0);
@@ -76,18 +79,20 @@ export class Server {
     this.log = log;
     this.commands = new CommandTable(ALL_COMMANDS);
     this.runId = randomHex(40);
-    const server = this;
     this.dbHooks = {
-      expired(db, key) {
-        server.stats.expiredKeys++;
-        server.keyExpired(db, key);
+      expired: (db, key) => {
+        this.stats.expiredKeys++;
+        this.keyExpired(db, key);
       },
       now: () => this.cmdTime,
       lruClock: () => Math.floor(this.cmdTime / 1000) & 0xffffff,
+      // CLIENT PAUSE (WRITE or ALL) keeps the dataset still: expired keys are hidden, not deleted.
+      expirePaused: () => this.pauseUntil !== 0 && this.pauseUntil >= Date.now(),
     };
     const n = config.getNumber("databases");
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.dbHooks));
     this.readConfig();
+    this.memStartup = this.usedMemory();
   }
 
   /** Pull hot-path values from the config and follow their changes. */
@@ -95,7 +100,9 @@ export class Server {
     const c = this.config;
     const bind = <T>(name: string, set: (v: T) => void) => {
       set(c.get(name) as T);
-      c.onChange(name, (v) => set(v as T));
+      c.onChange(name, (v) => {
+        set(v as T);
+      });
     };
     bind<number>("hz", (v) => (this.hz = Math.max(1, Math.min(500, v))));
     bind<number>("proto-max-bulk-len", (v) => (this.maxBulkLen = v));

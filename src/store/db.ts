@@ -15,8 +15,9 @@
  * keyIsExpired). Expire times are JS numbers: exact up to 2^53 ms (year 287396); larger times
  * (PEXPIREAT near INT64_MAX) are kept rounded to a double.
  *
- * Write through the methods (set/replace/delete/removeKey), never `dict` directly: `set` keeps
- * `lastInserted`, which SCAN's termination guarantee relies on (src/store/scan.ts).
+ * Write through the methods (set/replace/delete/removeKey), never `dict` directly: they report
+ * insertions and deletions to the SCAN cursors, whose termination guarantee relies on it
+ * (src/store/scan.ts).
  */
 import { ScanCursors } from "./scan.ts";
 
@@ -68,8 +69,6 @@ export class Db {
   avgTtl = 0;
   /** Cursor state for the active expire cycle. */
   expireIter: IterableIterator<[string, number]> | null = null;
-  /** The key most recently added to `dict` (SCAN stops after it: see src/store/scan.ts). */
-  lastInserted: string | undefined = undefined;
   /** SCAN cursors of this db (reset when the dict is dropped). */
   readonly scanCursors = new ScanCursors<string>(1024);
   /** Rotating position for randomKey() on large dbs. */
@@ -137,7 +136,7 @@ export class Db {
   set(key: string, v: RValue, keepTtl = false): void {
     const n = this.dict.size;
     this.dict.set(key, v);
-    if (this.dict.size !== n) this.lastInserted = key;
+    if (this.dict.size !== n && this.scanCursors.logging) this.scanCursors.noteInsert(key);
     const clock = this.hooks.lruClock();
     if (this.lru.get(key) !== clock) this.lru.set(key, clock);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
@@ -158,6 +157,7 @@ export class Db {
   removeKey(key: string): boolean {
     if (!this.dict.delete(key)) return false;
     this.lru.delete(key);
+    if (this.scanCursors.logging) this.scanCursors.noteDelete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     return true;
   }
@@ -242,7 +242,6 @@ export class Db {
     this.lru = new Map();
     this.expireIter = null;
     this.avgTtl = 0;
-    this.lastInserted = undefined;
     this.scanCursors.clear();
     this.#randIter = null;
     this.#randMap = null;
@@ -251,14 +250,15 @@ export class Db {
 
   /**
    * Swap contents with another db (SWAPDB). Clients stay on their db index; SCAN cursors issued
-   * before the swap restart on the new contents (their iterators see the map changed).
+   * before the swap restart on the new contents.
    */
   swapWith(o: Db): void {
     [this.dict, o.dict] = [o.dict, this.dict];
     [this.expires, o.expires] = [o.expires, this.expires];
     [this.lru, o.lru] = [o.lru, this.lru];
     [this.avgTtl, o.avgTtl] = [o.avgTtl, this.avgTtl];
-    [this.lastInserted, o.lastInserted] = [o.lastInserted, this.lastInserted];
+    this.scanCursors.clear();
+    o.scanCursors.clear();
     this.expireIter = null;
     o.expireIter = null;
   }

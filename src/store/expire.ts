@@ -1,64 +1,179 @@
 /**
- * Active expiry, after Redis's activeExpireCycle: each cron tick walks the keys that have a TTL,
- * `ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP` at a time per db, removing the expired ones, and repeats on a
- * db while more than 10% of the sampled keys were expired, within a time budget of 25% of the tick.
- * Instead of random sampling it resumes a per-db iterator over the expires map, so every key with a
- * TTL is visited in turn (Map iterators stay valid while the map changes).
+ * Active expiry, after Redis 7.0's activeExpireCycle (expire.c).
+ *
+ * Slow cycle (every cron tick, at `hz`): visit up to 16 dbs per call, resuming at the db after the
+ * one the previous call started with. In each db, sample `keysPerLoop` (20 at effort 1) keys that
+ * have a TTL, delete the expired ones, and repeat on that db while more than `acceptableStale`
+ * percent (10%) of the sample was expired. The whole cycle gets `slowTimePerc` (25%) of the tick
+ * period; the clock is checked every 16 sample loops and, when over, the cycle stops, counts
+ * `expired_time_cap_reached_count`, and the next call visits every db.
+ *
+ * Fast cycle (activeExpireCycleFast, meant for the event loop's "before sleep" point): runs only if
+ * the last slow cycle hit its time limit or the estimated stale share is above the acceptable one,
+ * at most once per 2 ms, with a 1 ms budget.
+ *
+ * Sampling: Redis walks the expires hash table bucket by bucket from a per-db cursor. A Map has no
+ * buckets, so each db keeps an iterator over its `expires` map (`db.expireIter`) and resumes it,
+ * wrapping at the end: every key with a TTL is visited in turn, which is what the bucket cursor
+ * achieves. (Map iterators stay valid while the map changes.)
+ *
+ * Stats kept as Redis: `expired_keys` (via the db's expired hook), `expired_stale_perc` (running
+ * average of expired/sampled, 5% weight per cycle), `expired_time_cap_reached_count`,
+ * `expire_cycle_cpu_milliseconds`, and each db's `avg_ttl` (2% weight per sample loop, integer
+ * arithmetic as in C).
  */
 import type { Server } from "../server/server.ts";
+import type { Db } from "./db.ts";
 
 const KEYS_PER_LOOP = 20;
-const ACCEPTABLE_STALE = 10; // percent
+const FAST_DURATION_US = 1000;
+const SLOW_TIME_PERC = 25;
+const ACCEPTABLE_STALE = 10;
+const CRON_DBS_PER_CALL = 16;
 
+/** Cycle state that Redis keeps in function statics, one per server. */
+interface CycleState {
+  currentDb: number;
+  timelimitExit: boolean;
+  lastFastCycle: number; // µs
+}
+
+const states = new WeakMap<Server, CycleState>();
+
+function stateOf(server: Server): CycleState {
+  let s = states.get(server);
+  if (s === undefined) {
+    s = { currentDb: 0, timelimitExit: false, lastFastCycle: 0 };
+    states.set(server, s);
+  }
+  return s;
+}
+
+/** `active-expire-effort` (1–10), when the config table has it. */
+function effortOf(server: Server): number {
+  try {
+    const v = Number(server.config.get("active-expire-effort"));
+    return v >= 1 && v <= 10 ? v - 1 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function microNow(): number {
+  return performance.now() * 1000;
+}
+
+/** The slow cycle, called from the cron every `periodMs` (1000 / hz). */
 export function activeExpireCycle(server: Server, periodMs: number): void {
-  const start = performance.now();
-  const budget = periodMs * 0.25;
-  const now = server.cmdTime;
-  let sampledTotal = 0;
-  let expiredTotal = 0;
-  for (const db of server.dbs) {
-    if (db.expires.size === 0) continue;
-    for (;;) {
-      let sampled = 0;
-      let expired = 0;
-      let ttlSum = 0;
-      let ttlCount = 0;
-      if (db.expireIter === null) db.expireIter = db.expires.entries();
-      while (sampled < KEYS_PER_LOOP) {
-        const r = db.expireIter.next();
-        if (r.done) {
-          db.expireIter = null;
-          break;
-        }
-        sampled++;
-        const [key, when] = r.value;
-        if (when <= now) {
-          db.removeKey(key);
-          db.hooks.expired(db, key);
-          expired++;
-        } else {
-          ttlSum += when - now;
-          ttlCount++;
-        }
+  const effort = effortOf(server);
+  const timePerc = SLOW_TIME_PERC + 2 * effort;
+  // Redis: perc * 1000000 / hz / 100 microseconds.
+  const limitUs = Math.max(1, Math.floor((timePerc * periodMs * 1000) / 100));
+  runCycle(server, limitUs);
+  // Housekeeping riding on the same tick: abandoned SCAN iterations (src/store/scan.ts).
+  const now = Date.now();
+  for (const db of server.dbs) if (db.scanCursors.size !== 0) db.scanCursors.pruneIdle(now);
+}
+
+/** The fast cycle (see the top of the file). */
+export function activeExpireCycleFast(server: Server): void {
+  const effort = effortOf(server);
+  const st = stateOf(server);
+  const acceptable = ACCEPTABLE_STALE - effort;
+  // Redis compares the stale fraction (0..1) with a percentage here, so in practice the fast cycle
+  // runs only after a slow cycle hit its time limit; kept as is.
+  if (!st.timelimitExit && server.stats.expiredStalePerc < acceptable) return;
+  const fastUs = FAST_DURATION_US + (FAST_DURATION_US / 4) * effort;
+  const start = microNow();
+  if (start < st.lastFastCycle + fastUs * 2) return;
+  st.lastFastCycle = start;
+  runCycle(server, fastUs);
+}
+
+function runCycle(server: Server, limitUs: number): void {
+  const dbs = server.dbs;
+  if (dbs.length === 0) return;
+  if (dbs[0].hooks.expirePaused?.()) return;
+  const st = stateOf(server);
+  const effort = effortOf(server);
+  const keysPerLoop = KEYS_PER_LOOP + (KEYS_PER_LOOP / 4) * effort;
+  const acceptable = ACCEPTABLE_STALE - effort;
+  const start = microNow();
+  let dbsPerCall = CRON_DBS_PER_CALL;
+  if (dbsPerCall > dbs.length || st.timelimitExit) dbsPerCall = dbs.length;
+  st.timelimitExit = false;
+  let iteration = 0;
+  let totalSampled = 0;
+  let totalExpired = 0;
+
+  for (let j = 0; j < dbsPerCall && !st.timelimitExit; j++) {
+    const db = dbs[st.currentDb % dbs.length];
+    st.currentDb = (st.currentDb + 1) % dbs.length;
+    let sampled = 0;
+    let expired = 0;
+    do {
+      iteration++;
+      if (db.expires.size === 0) {
+        db.avgTtl = 0;
+        break;
       }
-      if (ttlCount > 0) {
-        const avg = ttlSum / ttlCount;
-        db.avgTtl = db.avgTtl === 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
+      const now = Date.now();
+      server.cmdTime = now;
+      const num = Math.min(db.expires.size, keysPerLoop);
+      const r = sampleDb(db, num, now);
+      sampled = r.sampled;
+      expired = r.expired;
+      totalSampled += sampled;
+      totalExpired += expired;
+      if (r.ttlSamples > 0) {
+        const avg = Math.trunc(r.ttlSum / r.ttlSamples);
+        if (db.avgTtl === 0) db.avgTtl = avg;
+        db.avgTtl = Math.trunc(db.avgTtl / 50) * 49 + Math.trunc(avg / 50);
       }
-      sampledTotal += sampled;
-      expiredTotal += expired;
-      if (performance.now() - start > budget) {
+      if ((iteration & 0xf) === 0 && microNow() - start > limitUs) {
+        st.timelimitExit = true;
         server.stats.expiredTimeCapReached++;
         break;
       }
-      if (
-        db.expireIter === null || sampled === 0 || (expired * 100) / sampled <= ACCEPTABLE_STALE
-      ) {
-        break;
-      }
+    } while (sampled === 0 || Math.floor((expired * 100) / sampled) > acceptable);
+  }
+
+  const elapsedUs = microNow() - start;
+  server.stats.expireCycleCpuMs += elapsedUs / 1000;
+  const perc = totalSampled ? totalExpired / totalSampled : 0;
+  server.stats.expiredStalePerc = perc * 0.05 + server.stats.expiredStalePerc * 0.95;
+}
+
+/** Visit up to `num` keys of `db.expires` from the db's resumable iterator, expiring the dead. */
+function sampleDb(
+  db: Db,
+  num: number,
+  now: number,
+): { sampled: number; expired: number; ttlSum: number; ttlSamples: number } {
+  let sampled = 0;
+  let expired = 0;
+  let ttlSum = 0;
+  let ttlSamples = 0;
+  let wraps = 0;
+  while (sampled < num) {
+    if (db.expireIter === null) db.expireIter = db.expires.entries();
+    const r = db.expireIter.next();
+    if (r.done) {
+      db.expireIter = null;
+      if (++wraps > 1 || db.expires.size === 0) break;
+      continue;
+    }
+    const [key, when] = r.value;
+    const ttl = when - now;
+    sampled++;
+    if (now > when) {
+      db.removeKey(key);
+      db.hooks.expired(db, key);
+      expired++;
+    } else if (ttl > 0) {
+      ttlSum += ttl;
+      ttlSamples++;
     }
   }
-  const perc = sampledTotal ? expiredTotal / sampledTotal : 0;
-  server.stats.expiredStalePerc = perc * 0.05 + server.stats.expiredStalePerc * 0.95;
-  server.stats.expireCycleCpuMs += performance.now() - start;
+  return { sampled, expired, ttlSum, ttlSamples };
 }
