@@ -42,6 +42,7 @@ export const ACL_CATEGORIES = [
 
 export class CommandTable {
   readonly commands = new Map<string, CommandDef>();
+  readonly #byName = new Map<string, CommandDef>();
 
   constructor(defs: CommandDef[]) {
     for (const d of defs) this.add(d);
@@ -52,11 +53,14 @@ export class CommandTable {
     if (parent) return;
     if (this.commands.has(d.name)) throw new Error(`duplicate command ${d.name}`);
     this.commands.set(d.name, d);
+    // Clients send names in upper case as often as lower: both spellings hit on the first get.
+    this.#byName.set(d.name, d);
+    this.#byName.set(d.name.toUpperCase(), d);
   }
 
   /** Top-level lookup by lower-cased name. */
   get(name: string): CommandDef | undefined {
-    let d = this.commands.get(name);
+    let d = this.#byName.get(name);
     if (d === undefined) {
       const lower = name.toLowerCase();
       if (lower !== name) d = this.commands.get(lower);
