@@ -51,3 +51,8 @@ export class IdleCollector {
     this.#heapAfterGc = Deno.memoryUsage().heapUsed;
   }
 }
+
+/** MEMORY PURGE: a full collection now (the closest thing V8 has to releasing dirty pages). */
+export function purgeMemory(): void {
+  collector()?.();
+}
