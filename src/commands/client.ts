@@ -12,6 +12,8 @@ import { parseI64 } from "./args.ts";
 import { validateClientName } from "./connection.ts";
 import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
 import { endPause, pauseClients } from "../server/dispatch.ts";
+import { unblockClientByRequest } from "../server/blocking.ts";
+import { multiStateMemOverhead } from "../server/multi.ts";
 
 // ---- CLIENT LIST / INFO lines ----------------------------------------------------------------
 
@@ -55,6 +57,7 @@ function clientFlags(c: Client): string {
   if (isPubSub(c)) f += "P";
   if (c.multiQueued >= 0) f += "x";
   if (c.blocked || c.postponedArgv !== null) f += "b";
+  if (c.dirtyCas) f += "d";
   if (c.closeAfterReply) f += "c";
   if (c.unixSocket) f += "U";
   if (c.noEvict) f += "e";
@@ -86,7 +89,7 @@ export function clientInfoString(c: Client, caller: Client, argv: string[]): str
   const obl = Math.min(c.outLen, REPLY_CHUNK);
   const omem = c.outLen - obl;
   const oll = Math.ceil(omem / REPLY_CHUNK);
-  const totMem = q.buf.length + c.out.length + argvMem + c.multiMem;
+  const totMem = q.buf.length + c.out.length + argvMem + multiStateMemOverhead(c);
   const events = c.conn === null ? "" : c.writing ? "rw" : "r";
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} ` +
     `age=${nowSec - Math.floor(c.ctime / 1000)} ` +
@@ -217,6 +220,30 @@ function clientPauseCommand(c: Client, argv: string[]): void {
   const ms = Number(v);
   pauseClients(c.server, ms > 0 ? Date.now() + ms : 0, writesOnly);
   c.addOk();
+}
+
+/** CLIENT UNBLOCK id [TIMEOUT|ERROR] (src/server/blocking.ts). */
+function clientUnblockCommand(c: Client, argv: string[]): void {
+  if (argv.length > 4) {
+    addReplySubcommandSyntaxError(c, argv);
+    return;
+  }
+  let asError = false;
+  if (argv.length === 4) {
+    const r = argv[3].toLowerCase();
+    if (r === "error") asError = true;
+    else if (r !== "timeout") {
+      c.addError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      return;
+    }
+  }
+  const id = parseI64(argv[2]);
+  if (id === null) {
+    c.addErrorNotInt();
+    return;
+  }
+  const target = typeof id === "number" ? c.server.clients.get(id) : undefined;
+  c.addInt(target !== undefined && unblockClientByRequest(target, asError) ? 1 : 0);
 }
 
 function clientUnpauseCommand(c: Client): void {
@@ -509,6 +536,21 @@ export const clientCommands: CommandDef[] = [
         group: G,
         complexity: "O(1)",
         arguments: [{ name: "connection-name", type: "string" }],
+      }),
+      cmd("unblock", -3, ADMIN, [0, 0, 0], A, clientUnblockCommand, {
+        summary: "Unblock a client blocked in a blocking command from a different connection",
+        since: "5.0.0",
+        group: G,
+        complexity: "O(log N) where N is the number of client connections",
+        arguments: [
+          { name: "client-id", type: "integer" },
+          {
+            name: "timeout_error",
+            type: "oneof",
+            optional: true,
+            arguments: [token("TIMEOUT"), token("ERROR")],
+          },
+        ],
       }),
       cmd("unpause", 2, ADMIN, [0, 0, 0], A, clientUnpauseCommand, {
         summary: "Resume processing of clients that were paused",

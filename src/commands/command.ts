@@ -136,6 +136,7 @@ function keysFromSpecs(specs: KeySpec[], argv: string[]): KeyRef[] | null {
     let first = 0;
     const bs = spec.beginSearch;
     if (bs.type === "index") first = bs.index;
+    else if (bs.type === "unknown") return null;
     else {
       const start = bs.startFrom > 0 ? bs.startFrom : argc + bs.startFrom;
       const end = bs.startFrom > 0 ? argc - 1 : 1;
@@ -152,6 +153,7 @@ function keysFromSpecs(specs: KeySpec[], argv: string[]): KeyRef[] | null {
     let last: number;
     let step: number;
     const fk = spec.findKeys;
+    if (fk.type === "unknown") return null;
     if (fk.type === "range") {
       step = fk.step;
       if (fk.lastKey >= 0) last = first + fk.lastKey;
@@ -191,8 +193,13 @@ export function getKeysWithFlags(d: CommandDef, argv: string[]): KeyRef[] {
     if (r !== null) return r;
   }
   if (d.getKeys) {
+    const keys = d.getKeys(argv);
+    if (d.getKeyFlags) {
+      const kf = d.getKeyFlags(argv, keys);
+      return keys.map((pos, i) => ({ pos, flags: keySpecFlags({ ...specs[0], flags: kf[i] }) }));
+    }
     const flags = specs.length > 0 ? keySpecFlags(specs[0]) : [];
-    return d.getKeys(argv).map((pos) => ({ pos, flags }));
+    return keys.map((pos) => ({ pos, flags }));
   }
   return [];
 }
@@ -232,7 +239,8 @@ function addKeySpecs(c: Client, specs: KeySpec[]): void {
     const bs = spec.beginSearch;
     c.addBulk(bs.type);
     c.addBulk("spec");
-    if (bs.type === "index") {
+    if (bs.type === "unknown") c.addMapLen(0);
+    else if (bs.type === "index") {
       c.addMapLen(1);
       c.addBulk("index");
       c.addInt(bs.index);
@@ -249,8 +257,9 @@ function addKeySpecs(c: Client, specs: KeySpec[]): void {
     const fk = spec.findKeys;
     c.addBulk(fk.type);
     c.addBulk("spec");
-    c.addMapLen(3);
-    if (fk.type === "range") {
+    if (fk.type === "unknown") c.addMapLen(0);
+    else if (fk.type === "range") {
+      c.addMapLen(3);
       c.addBulk("lastkey");
       c.addInt(fk.lastKey);
       c.addBulk("keystep");
@@ -258,6 +267,7 @@ function addKeySpecs(c: Client, specs: KeySpec[]): void {
       c.addBulk("limit");
       c.addInt(fk.limit);
     } else {
+      c.addMapLen(3);
       c.addBulk("keynumidx");
       c.addInt(fk.keyNumIdx);
       c.addBulk("firstkey");

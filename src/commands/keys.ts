@@ -240,18 +240,18 @@ function flushdbCommand(c: Client, argv: string[]): void {
   const async = flushAsyncOrReply(c, argv);
   if (async === undefined) return;
   // Dropping the maps is O(1) here; the collector frees them, so SYNC and ASYNC act alike.
+  c.server.signalFlushedDb(c.db.id, async); // while the keys are still there (WATCH)
   c.server.dirty += c.db.clear();
-  c.server.signalFlushedDb(c.db.id, async);
   c.addOk();
 }
 
 function flushallCommand(c: Client, argv: string[]): void {
   const async = flushAsyncOrReply(c, argv);
   if (async === undefined) return;
+  c.server.signalFlushedDb(-1, async); // while the keys are still there (WATCH)
   let n = 0;
   for (const db of c.server.dbs) n += db.clear();
   c.server.dirty += n;
-  c.server.signalFlushedDb(-1, async);
   c.addOk();
 }
 

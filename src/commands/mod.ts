@@ -5,20 +5,34 @@
 import type { CommandDef } from "./types.ts";
 import { connectionCommands } from "./connection.ts";
 import { stringCommands } from "./strings.ts";
+import { listCommands } from "./lists.ts";
 import { keyspaceCommands } from "./keys.ts";
 import { configCommands } from "./config.ts";
 import { commandCommands } from "./command.ts";
 import { clientCommands } from "./client.ts";
 import { serverCommands } from "./server.ts";
 import { functionCommands } from "./function.ts";
+import { transactionCommands } from "./transactions.ts";
+import { setCommands } from "./sets.ts";
+import { hashCommands } from "./hashes.ts";
+import { sortCommands } from "./sort.ts";
+import { zsetCommands } from "./zsets.ts";
+import { memoryCommands } from "./memory.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
   ...stringCommands,
+  ...listCommands,
   ...keyspaceCommands,
   ...configCommands,
   ...commandCommands,
   ...clientCommands,
   ...serverCommands,
   ...functionCommands,
+  ...transactionCommands,
+  ...setCommands,
+  ...hashCommands,
+  ...sortCommands,
+  ...zsetCommands,
+  ...memoryCommands,
 ];

@@ -17,6 +17,7 @@ import { cmd, type CommandDef } from "./types.ts";
 import { latencyInfoLine, readLatencyPercentiles } from "../server/latency.ts";
 import { abortShutdown, shutdownServer } from "../server/shutdown.ts";
 import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
+import { clientsInTimeoutTable } from "../server/blocking.ts";
 
 // ---- formatting helpers ----------------------------------------------------------------------
 
@@ -186,7 +187,7 @@ function clientsSection(server: Server): string {
     ["client_recent_max_output_buffer", Math.max(...server.recentMaxOutput)],
     ["blocked_clients", blockedClients(server)],
     ["tracking_clients", 0],
-    ["clients_in_timeout_table", 0],
+    ["clients_in_timeout_table", clientsInTimeoutTable(server)],
   ]);
 }
 

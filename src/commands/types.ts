@@ -14,10 +14,12 @@ export interface KeySpec {
   flags: string[]; // e.g. ["RO", "ACCESS"], ["RW", "UPDATE"], ["OW", "UPDATE"], ["RM", "DELETE"]
   beginSearch:
     | { type: "index"; index: number }
-    | { type: "keyword"; keyword: string; startFrom: number };
+    | { type: "keyword"; keyword: string; startFrom: number }
+    | { type: "unknown" };
   findKeys:
     | { type: "range"; lastKey: number; step: number; limit: number }
-    | { type: "keynum"; keyNumIdx: number; firstKey: number; step: number };
+    | { type: "keynum"; keyNumIdx: number; firstKey: number; step: number }
+    | { type: "unknown" };
   notes?: string;
 }
 
@@ -77,6 +79,8 @@ export interface CommandDef {
   subcommands?: CommandDef[];
   /** For commands whose keys move (movablekeys): key positions for a given argv. */
   getKeys?: (argv: string[]) => number[];
+  /** Key-spec flags of each key getKeys found (COMMAND GETKEYSANDFLAGS), as Redis's getkeys_proc. */
+  getKeyFlags?: (argv: string[], keys: number[]) => string[][];
   /** Set by the table builder. */
   fullName?: string;
   parent?: CommandDef;
@@ -166,6 +170,7 @@ export function cmd(
     arguments?: ArgDoc[];
     subcommands?: CommandDef[];
     getKeys?: (argv: string[]) => number[];
+    getKeyFlags?: (argv: string[], keys: number[]) => string[][];
   },
 ): CommandDef {
   return {

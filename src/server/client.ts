@@ -8,6 +8,7 @@ import { QueryBuffer } from "../protocol/parser.ts";
 import type { Db } from "../store/db.ts";
 import type { Server } from "./server.ts";
 import type { CommandDef } from "../commands/types.ts";
+import type { QueuedCommand, WatchedKey } from "./multi.ts";
 
 export type ReplyMode = "on" | "off" | "skip";
 
@@ -65,6 +66,18 @@ export class Client extends ReplyWriter {
   /** CLIENT LIST multi= / multi-mem=: queued commands (-1 outside MULTI) and their argv bytes. */
   multiQueued = -1;
   multiMem = 0;
+  /**
+   * MULTI (src/server/multi.ts): the queued commands (null outside MULTI), Redis's alloc_count and
+   * argv_len_sums (multi-mem), the OR of the queued commands' flag bits, the dirty flags (refused
+   * while queueing; a WATCHed key touched) and the keys this client WATCHes.
+   */
+  multiQueue: QueuedCommand[] | null = null;
+  multiAlloc = 0;
+  multiArgvSums = 0;
+  multiCmdFlags = 0;
+  dirtyExec = false;
+  dirtyCas = false;
+  watchedKeys: WatchedKey[] = [];
   /** CLIENT LIST rbp: the largest output batch seen recently (reset by the cron). */
   outPeak = 16 * 1024;
 

@@ -7,6 +7,7 @@ import type { Server } from "./server.ts";
 import type { Client } from "./client.ts";
 import { parseRequest, ProtocolError, type QueryBuffer } from "../protocol/parser.ts";
 import { forgetPostponed, processCommand } from "./dispatch.ts";
+import { unblockOnClose } from "./blocking.ts";
 
 const READ_CHUNK = 16 * 1024;
 const OUTPUT_BACKPRESSURE = 1024 * 1024;
@@ -77,8 +78,9 @@ async function serveClient(server: Server, conn: Deno.Conn): Promise<void> {
       const target = roomFor(q, Math.max(want, 1024));
       const n = await conn.read(target);
       if (n === null || c.closed) break;
-      if (target.buffer !== q.buf.buffer) {
-        // The cron resized the query buffer while this read was pending: move the bytes over.
+      if (target.buffer !== q.buf.buffer || target.byteOffset !== q.buf.byteOffset + q.len) {
+        // The cron resized the query buffer while this read was pending, or an unblocked client
+        // consumed its buffered input meanwhile (resumeClient): move the bytes over.
         roomFor(q, n).set(target.subarray(0, n));
       }
       q.len += n;
@@ -119,6 +121,7 @@ async function serveClient(server: Server, conn: Deno.Conn): Promise<void> {
   }
   server.closeClient(c);
   forgetPostponed(server, c);
+  unblockOnClose(c);
   server.onClientClosed?.(c);
 }
 
@@ -130,6 +133,17 @@ function roomFor(q: QueryBuffer, want: number): Uint8Array {
 
 /** Parse and run every complete request in the query buffer. */
 export function processInput(server: Server, c: Client): void {
+  // One clock read per command: call() chains each command's end time into the next's start.
+  const outerBatch = server.batchClock === 0;
+  if (outerBatch) server.batchClock = performance.now();
+  try {
+    processInputBatch(server, c);
+  } finally {
+    if (outerBatch) server.batchClock = 0;
+  }
+}
+
+function processInputBatch(server: Server, c: Client): void {
   const q = c.query;
   const lim = { maxBulkLen: server.maxBulkLen, authRequired: !c.authenticated };
   while (
@@ -183,6 +197,16 @@ export async function flush(c: Client): Promise<void> {
     c.writing = false;
     resolve();
   }
+}
+
+/**
+ * A client that stopped parsing (unblocked after a blocking command) continues: flush the reply it
+ * got and run whatever it pipelined meanwhile.
+ */
+export function resumeClient(c: Client): void {
+  if (c.closed) return;
+  if (!c.blocked && c.postponedArgv === null) processInput(c.server, c);
+  scheduleFlush(c);
 }
 
 /** Schedule a flush for output produced outside the client's own read loop (pub/sub, unblock). */

@@ -8,17 +8,28 @@ import type { Server } from "./server.ts";
 import {
   CMD_MAY_REPLICATE,
   CMD_NO_AUTH,
+  CMD_NO_MULTI,
   CMD_PROTECTED,
   CMD_WRITE,
   type CommandDef,
 } from "../commands/types.ts";
 import { recordCommandLatency } from "./latency.ts";
 import { processInput, scheduleFlush } from "./conn.ts";
+import { handleClientsBlockedOnKeys } from "./blocking.ts";
+import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./multi.ts";
 
-/** Reply an error for a command refused before it ran (counts rejected_calls). */
+/**
+ * Reply an error for a command refused before it ran (counts rejected_calls). Inside MULTI the
+ * transaction is flagged (EXEC replies EXECABORT); a refused EXEC (even outside MULTI) replies
+ * EXECABORT with the reason and discards the transaction, as Redis's rejectCommand.
+ */
 export function rejectCommand(c: Client, cmd: CommandDef | undefined, msg: string): void {
+  if (c.multiQueue !== null) c.dirtyExec = true;
   if (cmd) cmd.stats!.rejectedCalls++;
-  c.addError(msg);
+  if (isExec(cmd)) {
+    // Redis formats the reason from its own text: "ERR " (added by the reply) is not part of it.
+    execCommandAbort(c, msg.startsWith("ERR ") ? msg.slice(4) : msg);
+  } else c.addError(msg);
 }
 
 /** Redis's "%.128s" on a binary string. */
@@ -66,11 +77,22 @@ export function processCommand(c: Client, argv: string[]): void {
     rejectCommand(c, cmd, "NOAUTH Authentication required.");
     return;
   }
+  if (c.multiQueue !== null && (cmd.flagBits! & CMD_NO_MULTI) !== 0) {
+    rejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
+    return;
+  }
   // CLIENT PAUSE: after every other guard, before MULTI queueing or the call.
   if (server.pauseUntil !== 0 && mustWaitForPause(server, c, cmd)) {
     c.postponedArgv = argv;
     c.lastCmd = cmd; // CLIENT LIST shows the command that waits
     server.postponedClients.add(c);
+    return;
+  }
+  // MULTI: everything but the transaction and connection controls is queued (src/server/multi.ts).
+  if (c.multiQueue !== null && !runsInsideMulti(cmd)) {
+    c.lastCmd = cmd;
+    queueMultiCommand(c, cmd, argv);
+    c.addStatus("QUEUED");
     return;
   }
   call(c, cmd, argv);
@@ -114,7 +136,10 @@ function mustWaitForPause(server: Server, c: Client, cmd: CommandDef): boolean {
     endPause(server);
     return false;
   }
-  return !server.pauseWrites || (cmd.flagBits! & (CMD_WRITE | CMD_MAY_REPLICATE)) !== 0;
+  let flags = cmd.flagBits!;
+  // EXEC counts as a write when a write command is queued (Redis's mstate.cmd_flags).
+  if (c.multiQueue !== null && isExec(cmd)) flags |= c.multiCmdFlags;
+  return !server.pauseWrites || (flags & (CMD_WRITE | CMD_MAY_REPLICATE)) !== 0;
 }
 
 /**
@@ -183,26 +208,38 @@ export function forgetPostponed(server: Server, c: Client): void {
   server.postponedClients.delete(c);
 }
 
+const TIME_ORIGIN = performance.timeOrigin;
+let prevErrCount = 0;
+
 /** Run a command's handler and account for it. */
 export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   const server = c.server;
   const stats = server.stats;
-  const errorsBefore = stats.totalErrorReplies;
+  // Redis's static prev_err_count: an error replied by a command run inside EXEC counts as that
+  // command's failure, not EXEC's.
+  prevErrCount = stats.totalErrorReplies;
   const outBefore = c.outLen;
-  const start = performance.now();
-  server.cmdTime = Date.now();
-  c.lastCmd = cmd;
+  // Inside an input batch the previous command's end time is this one's start (a clock read
+  // costs ~100 ns in Deno); cmdTime is the wall clock in whole ms, as Redis's mstime().
+  const chained = server.batchClock !== 0;
+  const start = chained ? server.batchClock : performance.now();
+  // The command time stays fixed for a whole transaction (Redis's fixed_time_expire).
+  if (!server.inExec) server.cmdTime = Math.floor(TIME_ORIGIN + start);
+  if (!server.inExec) c.lastCmd = cmd; // CLIENT LIST shows EXEC while it runs
   cmd.handler!(c, argv);
-  const dur = performance.now() - start;
+  const end = performance.now();
+  if (chained) server.batchClock = end;
+  const dur = end - start;
   const st = cmd.stats!;
   st.calls++;
   st.usec += dur * 1000;
   // A blocked client's latency is recorded when it is served (as Redis does).
   if (server.latencyTracking && !c.blocked) recordCommandLatency(cmd, dur);
-  if (stats.totalErrorReplies !== errorsBefore) st.failedCalls++;
+  if (stats.totalErrorReplies !== prevErrCount) st.failedCalls++;
+  prevErrCount = stats.totalErrorReplies;
   stats.numCommands++;
   c.commandsProcessed++;
-  if (c.replyMode !== "on") {
+  if (c.replyMode !== "on" && !server.inExec) {
     if (c.replyMode === "off") c.outLen = outBefore;
     else if (c.replySkipArmed) {
       c.outLen = outBefore;
@@ -210,4 +247,6 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
       c.replySkipArmed = false;
     } else c.replySkipArmed = true;
   }
+  // Serve clients blocked on keys this command made ready (not inside EXEC: after it).
+  if (server.readyDbs.size !== 0 && !server.inExec) handleClientsBlockedOnKeys(server);
 }

@@ -4,14 +4,23 @@
  */
 import { Db, type DbHooks } from "../store/db.ts";
 import { Client } from "./client.ts";
+import { type BlockState, scanDatabaseForReadyKeys, unblockOnClose } from "./blocking.ts";
 import { Stats } from "./stats.ts";
 import { CommandTable } from "../commands/table.ts";
 import { ALL_COMMANDS } from "../commands/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { Logger } from "../log.ts";
+import { IdleCollector } from "./memory.ts";
 import { activeExpireCycle } from "../store/expire.ts";
 import { FunctionRegistry } from "../scripting/functions.ts";
 import { readLatencyTracking } from "./latency.ts";
+import {
+  discardTransaction,
+  touchAllWatchedKeysInDb,
+  touchWatchedKey,
+  unwatchAllKeys,
+  type WatchedKey,
+} from "./multi.ts";
 
 export const REXIS_VERSION = "0.1.0";
 /** The Redis version we answer as (INFO redis_version, HELLO version). */
@@ -29,8 +38,21 @@ export class Server {
   readonly runId: string;
   /** Time commands see (ms), fixed for the duration of one command. */
   cmdTime = Date.now();
+  /**
+   * performance.now() at the end of the last command of the input batch being processed, or 0
+   * outside a batch (src/server/conn.ts processInput; read by dispatch.call()).
+   */
+  batchClock = 0;
   /** Keys changed since start (used by persistence later; INFO rdb_changes_since_last_save). */
   dirty = 0;
+  /** True while EXEC runs its queued commands (blocking commands must not block then). */
+  inExec = false;
+  /** Blocking commands (src/server/blocking.ts): who is blocked, and dbs with ready keys. */
+  readonly blockedClients = new Map<Client, BlockState>();
+  readonly readyDbs = new Set<Db>();
+  servingBlocked = false;
+  /** WATCH (src/server/multi.ts): per db index, key → the clients' records watching it. */
+  readonly watchedKeys: Map<string, WatchedKey[]>[] = [];
   /** Active expiry can be disabled by DEBUG SET-ACTIVE-EXPIRE 0. */
   activeExpireEnabled = true;
   /** CLIENT PAUSE state: end (ms, 0 = no pause), WRITE-only or ALL, and who waits (dispatch.ts). */
@@ -88,9 +110,12 @@ export class Server {
       lruClock: () => Math.floor(this.cmdTime / 1000) & 0xffffff,
       // CLIENT PAUSE (WRITE or ALL) keeps the dataset still: expired keys are hidden, not deleted.
       expirePaused: () => this.pauseUntil !== 0 && this.pauseUntil >= Date.now(),
+      keyReady: (db) => this.readyDbs.add(db),
     };
     const n = config.getNumber("databases");
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.dbHooks));
+    for (let i = 0; i < n; i++) this.watchedKeys.push(new Map());
+    this.clientResetHooks.push(discardTransaction);
     this.readConfig();
     this.memStartup = this.usedMemory();
   }
@@ -156,6 +181,7 @@ export class Server {
 
   /** Forget a client whose connection has closed. */
   unlinkClient(c: Client): void {
+    unwatchAllKeys(c);
     c.closed = true;
     this.clients.delete(c.id);
   }
@@ -165,6 +191,8 @@ export class Server {
     if (c.closed) return;
     c.closed = true;
     this.clients.delete(c.id);
+    unwatchAllKeys(c);
+    unblockOnClose(c);
     try {
       c.conn?.close();
     } catch {
@@ -180,16 +208,31 @@ export class Server {
   }
 
   /** A key was modified by a command (WATCH, client tracking hook in here). */
-  signalModifiedKey(_db: Db, _key: string): void {}
+  signalModifiedKey(db: Db, key: string): void {
+    if (this.watchedKeys[db.id].size !== 0) touchWatchedKey(this, db, key);
+  }
 
   /** Keyspace notification (the notify-keyspace-events classes hook in here). */
   notify(_type: string, _event: string, _key: string, _dbid: number): void {}
 
-  /** A db was emptied (FLUSHDB; -1: FLUSHALL): WATCH, client tracking, persistence hook in here. */
-  signalFlushedDb(_dbid: number, _async: boolean): void {}
+  /**
+   * A db is about to be emptied (FLUSHDB; -1: FLUSHALL), called while the keys are still there:
+   * WATCH, client tracking, persistence hook in here.
+   */
+  signalFlushedDb(dbid: number, _async: boolean): void {
+    const from = dbid === -1 ? 0 : dbid;
+    const to = dbid === -1 ? this.dbs.length - 1 : dbid;
+    for (let i = from; i <= to; i++) touchAllWatchedKeysInDb(this, i, this.dbs[i], null);
+  }
 
-  /** SWAPDB swapped two dbs' contents: WATCH and blocked clients hook in here. */
-  signalSwappedDb(_id1: number, _id2: number): void {}
+  /** SWAPDB swapped two dbs' contents (called after the swap): WATCH, blocked clients hook in here. */
+  signalSwappedDb(id1: number, id2: number): void {
+    // After the swap dbs[id2] holds what db id1 had, and dbs[id1] what replaces it.
+    touchAllWatchedKeysInDb(this, id1, this.dbs[id2], this.dbs[id1]);
+    touchAllWatchedKeysInDb(this, id2, this.dbs[id1], this.dbs[id2]);
+    scanDatabaseForReadyKeys(this.dbs[id1]);
+    scanDatabaseForReadyKeys(this.dbs[id2]);
+  }
 
   /** Everything a running server does periodically, at `hz`. */
   startCron(): void {
@@ -203,10 +246,13 @@ export class Server {
       }
       this.clientsCron(now);
       this.sampleMemory();
+      this.idleCollector.tick(now, this.stats.numCommands);
       this.#cronTimer = setTimeout(tick, 1000 / this.hz);
     };
     this.#cronTimer = setTimeout(tick, 1000 / this.hz);
   }
+
+  readonly idleCollector = new IdleCollector();
 
   stopCron(): void {
     clearTimeout(this.#cronTimer);
@@ -229,7 +275,8 @@ export class Server {
     const resetOutPeak = this.cronLoops % (5 * this.hz) === 0;
     for (const c of this.clients.values()) {
       if (
-        timeout > 0 && !c.flagMaster && !c.flagReplica && now - c.lastInteraction > timeout * 1000
+        timeout > 0 && !c.flagMaster && !c.flagReplica && !c.blocked &&
+        now - c.lastInteraction > timeout * 1000
       ) {
         this.log.verbose("Closing idle client");
         this.closeClient(c);

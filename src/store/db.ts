@@ -20,6 +20,7 @@
  * (src/store/scan.ts).
  */
 import { ScanCursors } from "./scan.ts";
+import type { Client } from "../server/client.ts";
 
 /**
  * Base of every non-string value (list, hash, set, zset, stream, module types). The contract every
@@ -55,6 +56,8 @@ export interface DbHooks {
    * checkClientPauseTimeoutAndReturnIfPaused): lookups and the active cycle delete nothing.
    */
   expirePaused?(): boolean;
+  /** A key of this db with blocked clients became ready (src/server/blocking.ts). */
+  keyReady?(db: Db): void;
 }
 
 /** LRU clock wrap (24 bits of seconds, as Redis's LRU_CLOCK_MAX). */
@@ -75,6 +78,12 @@ export class Db {
   #randIter: Iterator<string> | null = null;
   #randMap: Map<string, RValue> | null = null;
   hooks: DbHooks;
+  /**
+   * Blocking commands (src/server/blocking.ts): key → the clients blocked on it, in the order they
+   * blocked; and the keys that received data since blocked clients were last served.
+   */
+  readonly blockingKeys = new Map<string, Set<Client>>();
+  readonly readyKeys = new Set<string>();
 
   constructor(id: number, hooks: DbHooks) {
     this.id = id;
@@ -132,8 +141,21 @@ export class Db {
     return this.dict.has(key);
   }
 
+  /**
+   * signalKeyAsReady: a key that clients are blocked on may have data for them now. One size check
+   * when nobody is blocked in this db.
+   */
+  signalKeyAsReady(key: string): void {
+    if (this.blockingKeys.size === 0 || !this.blockingKeys.has(key) || this.readyKeys.has(key)) {
+      return;
+    }
+    this.readyKeys.add(key);
+    this.hooks.keyReady?.(this);
+  }
+
   /** Insert or overwrite; clears any TTL unless keepTtl. */
   set(key: string, v: RValue, keepTtl = false): void {
+    if (this.blockingKeys.size !== 0) this.signalKeyAsReady(key);
     const n = this.dict.size;
     this.dict.set(key, v);
     if (this.dict.size !== n && this.scanCursors.logging) this.scanCursors.noteInsert(key);

@@ -314,7 +314,7 @@ async function runFile(file: string, slot: number, o: Options): Promise<FileResu
       "--port",
       String(port),
       "--baseport",
-      String(21111 + 64 * slot),
+      String(20000 + ((Deno.pid * 64 + 64 * slot) % 20000)), // own range per runner process
       "--tags",
       TAGS,
       "--durable",
