@@ -19,7 +19,7 @@
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
 import { HashObject } from "../types/hash.ts";
-import { type ArgDoc, cmd, type CommandDef, type KeySpec } from "./types.ts";
+import { type ArgDoc, cmd, type CommandDef, keySpec } from "./types.ts";
 import { eqi, I64_MAX, I64_MIN, parseI64 } from "./args.ts";
 import { LD_FINITE, LD_ZERO, ldAdd, ldFormatHuman, parseLongDouble } from "../types/longdouble.ts";
 import { parseScanCursor } from "../store/scan.ts";
@@ -440,14 +440,6 @@ function hscanCommand(c: Client, argv: string[]): void {
 }
 
 // ---- the table --------------------------------------------------------------------------------
-
-function keySpec(flags: string): KeySpec {
-  return {
-    flags: flags.split(" "),
-    beginSearch: { type: "index", index: 1 },
-    findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-  };
-}
 
 const KEY: ArgDoc = { name: "key", type: "key", keySpecIndex: 0 };
 const FIELD: ArgDoc = { name: "field", type: "string" };

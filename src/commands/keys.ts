@@ -20,7 +20,7 @@
  * - Expire times beyond 2^53 ms are stored rounded to a double (PEXPIRETIME shows the rounding).
  */
 import type { Client } from "../server/client.ts";
-import { type ArgDoc, cmd, type CommandDef, type KeySpec } from "./types.ts";
+import { type ArgDoc, cmd, type CommandDef, keySpec } from "./types.ts";
 import { eqi, I64_MAX, I64_MIN, parseI64 } from "./args.ts";
 import { type RValue, typeName } from "../store/db.ts";
 import { isMatchAll, stringMatch } from "../store/glob.ts";
@@ -528,14 +528,6 @@ function persistCommand(c: Client, argv: string[]): void {
 
 // ---- table -------------------------------------------------------------------------------------
 
-function spec(flags: string, index: number, lastKey = 0): KeySpec {
-  return {
-    flags: flags.split(" "),
-    beginSearch: { type: "index", index },
-    findKeys: { type: "range", lastKey, step: 1, limit: 0 },
-  };
-}
-
 const KEY0: ArgDoc = { name: "key", type: "key", keySpecIndex: 0 };
 const KEYS_MULTI: ArgDoc = { name: "key", type: "key", keySpecIndex: 0, multiple: true };
 const MULTI_SHARD_SUM = ["request_policy:multi_shard", "response_policy:agg_sum"];
@@ -590,7 +582,7 @@ function expireRow(
       group: G,
       complexity: "O(1)",
       history: EXPIRE_HISTORY,
-      keySpecs: [spec("RW UPDATE", 1)],
+      keySpecs: [keySpec("RW UPDATE", 1)],
       arguments: [KEY0, arg, EXPIRE_CONDITION],
     },
   );
@@ -617,7 +609,7 @@ function ttlRow(
       group: G,
       complexity: "O(1)",
       ...extra,
-      keySpecs: [spec("RO ACCESS", 1)],
+      keySpecs: [keySpec("RO ACCESS", 1)],
       arguments: [KEY0],
     },
   );
@@ -635,7 +627,7 @@ function objectSub(
     group: G,
     complexity: "O(1)",
     tips: ["nondeterministic_output"],
-    keySpecs: [spec("RO", 2)],
+    keySpecs: [keySpec("RO", 2)],
     arguments: [KEY0],
   });
 }
@@ -648,7 +640,7 @@ export const keyspaceCommands: CommandDef[] = [
     complexity:
       "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
     tips: MULTI_SHARD_SUM,
-    keySpecs: [spec("RM DELETE", 1, -1)],
+    keySpecs: [keySpec("RM DELETE", 1, -1)],
     arguments: [KEYS_MULTI],
   }),
   cmd("unlink", -2, "write fast", [1, -1, 1], "keyspace", delGeneric, {
@@ -659,7 +651,7 @@ export const keyspaceCommands: CommandDef[] = [
     complexity:
       "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.",
     tips: MULTI_SHARD_SUM,
-    keySpecs: [spec("RM DELETE", 1, -1)],
+    keySpecs: [keySpec("RM DELETE", 1, -1)],
     arguments: [KEYS_MULTI],
   }),
   cmd("exists", -2, "readonly fast", [1, -1, 1], "keyspace", existsCommand, {
@@ -669,7 +661,7 @@ export const keyspaceCommands: CommandDef[] = [
     complexity: "O(N) where N is the number of keys to check.",
     history: [["3.0.3", "Accepts multiple `key` arguments."]],
     tips: MULTI_SHARD_SUM,
-    keySpecs: [spec("RO", 1, -1)],
+    keySpecs: [keySpec("RO", 1, -1)],
     arguments: [KEYS_MULTI],
   }),
   cmd("type", 2, "readonly fast", [1, 1, 1], "keyspace", typeCommand, {
@@ -677,7 +669,7 @@ export const keyspaceCommands: CommandDef[] = [
     since: "1.0.0",
     group: G,
     complexity: "O(1)",
-    keySpecs: [spec("RO", 1)],
+    keySpecs: [keySpec("RO", 1)],
     arguments: [KEY0],
   }),
   cmd("touch", -2, "readonly fast", [1, -1, 1], "keyspace", touchCommand, {
@@ -687,7 +679,7 @@ export const keyspaceCommands: CommandDef[] = [
     group: G,
     complexity: "O(N) where N is the number of keys that will be touched.",
     tips: MULTI_SHARD_SUM,
-    keySpecs: [spec("RO", 1, -1)],
+    keySpecs: [keySpec("RO", 1, -1)],
     arguments: [KEYS_MULTI],
   }),
   cmd("rename", 3, "write", [1, 2, 1], "keyspace", (c, argv) => renameGeneric(c, argv, false), {
@@ -695,7 +687,7 @@ export const keyspaceCommands: CommandDef[] = [
     since: "1.0.0",
     group: G,
     complexity: "O(1)",
-    keySpecs: [spec("RW ACCESS DELETE", 1), spec("OW UPDATE", 2)],
+    keySpecs: [keySpec("RW ACCESS DELETE", 1), keySpec("OW UPDATE", 2)],
     arguments: [KEY0, { name: "newkey", type: "key", keySpecIndex: 1 }],
   }),
   cmd(
@@ -714,7 +706,7 @@ export const keyspaceCommands: CommandDef[] = [
         "3.2.0",
         "The command no longer returns an error when source and destination names are the same.",
       ]],
-      keySpecs: [spec("RW ACCESS DELETE", 1), spec("OW INSERT", 2)],
+      keySpecs: [keySpec("RW ACCESS DELETE", 1), keySpec("OW INSERT", 2)],
       arguments: [KEY0, { name: "newkey", type: "key", keySpecIndex: 1 }],
     },
   ),
@@ -723,7 +715,7 @@ export const keyspaceCommands: CommandDef[] = [
     since: "1.0.0",
     group: G,
     complexity: "O(1)",
-    keySpecs: [spec("RW ACCESS UPDATE", 1)],
+    keySpecs: [keySpec("RW ACCESS UPDATE", 1)],
     arguments: [KEY0, { name: "db", type: "integer" }],
   }),
   cmd("copy", -3, "write denyoom", [1, 2, 1], "keyspace", copyCommand, {
@@ -732,7 +724,7 @@ export const keyspaceCommands: CommandDef[] = [
     group: G,
     complexity:
       "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
-    keySpecs: [spec("RO ACCESS", 1), spec("OW UPDATE", 2)],
+    keySpecs: [keySpec("RO ACCESS", 1), keySpec("OW UPDATE", 2)],
     arguments: [
       { name: "source", type: "key", keySpecIndex: 0 },
       { name: "destination", type: "key", keySpecIndex: 1 },
@@ -888,7 +880,7 @@ export const keyspaceCommands: CommandDef[] = [
     since: "2.2.0",
     group: G,
     complexity: "O(1)",
-    keySpecs: [spec("RW UPDATE", 1)],
+    keySpecs: [keySpec("RW UPDATE", 1)],
     arguments: [KEY0],
   }),
 ];

@@ -18,7 +18,7 @@
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
 import type { CommandDef } from "./types.ts";
-import { cmd } from "./types.ts";
+import { cmd, keySpec } from "./types.ts";
 import { parseI64 } from "./args.ts";
 import { ListValue } from "../types/list.ts";
 import { blockForKeys, mustNotBlock, parseTimeout } from "../server/blocking.ts";
@@ -673,15 +673,7 @@ export const listCommands: CommandDef[] = [
     since: "6.2.0",
     group: "list",
     complexity: "O(1)",
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }, {
-      flags: ["RW", "INSERT"],
-      beginSearch: { type: "index", index: 2 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS DELETE"), keySpec("RW INSERT", 2, 0)],
     arguments: [{ name: "source", type: "key", keySpecIndex: 0 }, {
       name: "destination",
       type: "key",
@@ -736,11 +728,7 @@ export const listCommands: CommandDef[] = [
     group: "list",
     complexity: "O(N) where N is the number of provided keys.",
     history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: -2, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS DELETE", 1, -2)],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0, multiple: true }, {
       name: "timeout",
       type: "double",
@@ -752,11 +740,7 @@ export const listCommands: CommandDef[] = [
     group: "list",
     complexity: "O(N) where N is the number of provided keys.",
     history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: -2, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS DELETE", 1, -2)],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0, multiple: true }, {
       name: "timeout",
       type: "double",
@@ -772,15 +756,7 @@ export const listCommands: CommandDef[] = [
     deprecatedSince: "6.2.0",
     replacedBy: "`BLMOVE` with the `RIGHT` and `LEFT` arguments",
     history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }, {
-      flags: ["RW", "INSERT"],
-      beginSearch: { type: "index", index: 2 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS DELETE"), keySpec("RW INSERT", 2, 0)],
     arguments: [{ name: "source", type: "key", keySpecIndex: 0 }, {
       name: "destination",
       type: "key",
@@ -793,11 +769,7 @@ export const listCommands: CommandDef[] = [
     group: "list",
     complexity:
       "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).",
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "index", type: "integer" }],
   }),
   cmd("linsert", 5, "write denyoom", [1, 1, 1], "list", linsertCommand, {
@@ -806,11 +778,7 @@ export const listCommands: CommandDef[] = [
     group: "list",
     complexity:
       "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).",
-    keySpecs: [{
-      flags: ["RW", "INSERT"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW INSERT")],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
       {
@@ -831,11 +799,7 @@ export const listCommands: CommandDef[] = [
     since: "1.0.0",
     group: "list",
     complexity: "O(1)",
-    keySpecs: [{
-      flags: ["RO"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }],
   }),
   cmd("lmove", 5, "write denyoom", [1, 2, 1], "list", lmoveCommand, {
@@ -843,15 +807,7 @@ export const listCommands: CommandDef[] = [
     since: "6.2.0",
     group: "list",
     complexity: "O(1)",
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }, {
-      flags: ["RW", "INSERT"],
-      beginSearch: { type: "index", index: 2 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS DELETE"), keySpec("RW INSERT", 2, 0)],
     arguments: [{ name: "source", type: "key", keySpecIndex: 0 }, {
       name: "destination",
       type: "key",
@@ -906,11 +862,7 @@ export const listCommands: CommandDef[] = [
     group: "list",
     complexity: "O(N) where N is the number of elements returned",
     history: [["6.2.0", "Added the `count` argument."]],
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS DELETE")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "count",
       type: "integer",
@@ -924,11 +876,7 @@ export const listCommands: CommandDef[] = [
     group: "list",
     complexity:
       "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.",
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
       { name: "element", type: "string" },
@@ -944,11 +892,7 @@ export const listCommands: CommandDef[] = [
     complexity:
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     history: [["2.4.0", "Accepts multiple `element` arguments."]],
-    keySpecs: [{
-      flags: ["RW", "INSERT"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW INSERT")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "element",
       type: "string",
@@ -962,11 +906,7 @@ export const listCommands: CommandDef[] = [
     complexity:
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     history: [["4.0.0", "Accepts multiple `element` arguments."]],
-    keySpecs: [{
-      flags: ["RW", "INSERT"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW INSERT")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "element",
       type: "string",
@@ -979,11 +919,7 @@ export const listCommands: CommandDef[] = [
     group: "list",
     complexity:
       "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.",
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "start", type: "integer" }, {
       name: "stop",
       type: "integer",
@@ -994,11 +930,7 @@ export const listCommands: CommandDef[] = [
     since: "1.0.0",
     group: "list",
     complexity: "O(N+M) where N is the length of the list and M is the number of elements removed.",
-    keySpecs: [{
-      flags: ["RW", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW DELETE")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "count", type: "integer" }, {
       name: "element",
       type: "string",
@@ -1010,11 +942,7 @@ export const listCommands: CommandDef[] = [
     group: "list",
     complexity:
       "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).",
-    keySpecs: [{
-      flags: ["RW", "UPDATE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW UPDATE")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "index", type: "integer" }, {
       name: "element",
       type: "string",
@@ -1025,11 +953,7 @@ export const listCommands: CommandDef[] = [
     since: "1.0.0",
     group: "list",
     complexity: "O(N) where N is the number of elements to be removed by the operation.",
-    keySpecs: [{
-      flags: ["RW", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW DELETE")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "start", type: "integer" }, {
       name: "stop",
       type: "integer",
@@ -1041,11 +965,7 @@ export const listCommands: CommandDef[] = [
     group: "list",
     complexity: "O(N) where N is the number of elements returned",
     history: [["6.2.0", "Added the `count` argument."]],
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS DELETE")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "count",
       type: "integer",
@@ -1061,15 +981,7 @@ export const listCommands: CommandDef[] = [
     docFlags: ["deprecated"],
     deprecatedSince: "6.2.0",
     replacedBy: "`LMOVE` with the `RIGHT` and `LEFT` arguments",
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }, {
-      flags: ["RW", "INSERT"],
-      beginSearch: { type: "index", index: 2 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS DELETE"), keySpec("RW INSERT", 2, 0)],
     arguments: [{ name: "source", type: "key", keySpecIndex: 0 }, {
       name: "destination",
       type: "key",
@@ -1083,11 +995,7 @@ export const listCommands: CommandDef[] = [
     complexity:
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     history: [["2.4.0", "Accepts multiple `element` arguments."]],
-    keySpecs: [{
-      flags: ["RW", "INSERT"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW INSERT")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "element",
       type: "string",
@@ -1101,11 +1009,7 @@ export const listCommands: CommandDef[] = [
     complexity:
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     history: [["4.0.0", "Accepts multiple `element` arguments."]],
-    keySpecs: [{
-      flags: ["RW", "INSERT"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW INSERT")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "element",
       type: "string",

@@ -12,7 +12,7 @@
  * (default 5, 0 = all) give an average element size that is multiplied by the element count.
  */
 import type { Client } from "../server/client.ts";
-import { cmd, type CommandDef } from "./types.ts";
+import { cmd, type CommandDef, keySpec } from "./types.ts";
 import { parseI64 } from "./args.ts";
 import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
 import type { RValue } from "../store/db.ts";
@@ -127,11 +127,7 @@ export const memoryCommands: CommandDef[] = [
         since: "4.0.0",
         group: G,
         complexity: "O(N) where N is the number of samples.",
-        keySpecs: [{
-          flags: ["RO"],
-          beginSearch: { type: "index", index: 2 },
-          findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-        }],
+        keySpecs: [keySpec("RO", 2, 0)],
         arguments: [
           { name: "key", type: "key", keySpecIndex: 0 },
           { name: "count", type: "integer", token: "SAMPLES", optional: true },

@@ -27,7 +27,7 @@
  */
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
-import { cmd, type CommandDef } from "./types.ts";
+import { cmd, type CommandDef, keySpec } from "./types.ts";
 import { eqi, parseI64 } from "./args.ts";
 import { isMatchAll, stringMatch } from "../store/glob.ts";
 import { parseScanCursor } from "../store/scan.ts";
@@ -577,11 +577,7 @@ export const setCommands: CommandDef[] = [
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     history: [["2.4.0", "Accepts multiple `member` arguments."]],
     keySpecs: [
-      {
-        flags: ["RW", "INSERT"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
+      keySpec("RW INSERT"),
     ],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -595,11 +591,7 @@ export const setCommands: CommandDef[] = [
     complexity: "O(N) where N is the number of members to be removed.",
     history: [["2.4.0", "Accepts multiple `member` arguments."]],
     keySpecs: [
-      {
-        flags: ["RW", "DELETE"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
+      keySpec("RW DELETE"),
     ],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -613,11 +605,7 @@ export const setCommands: CommandDef[] = [
     complexity: "O(N) where N is the set cardinality.",
     tips: ["nondeterministic_output_order"],
     keySpecs: [
-      {
-        flags: ["RO", "ACCESS"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
+      keySpec("RO ACCESS"),
     ],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -629,11 +617,7 @@ export const setCommands: CommandDef[] = [
     group: G,
     complexity: "O(1)",
     keySpecs: [
-      {
-        flags: ["RO"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
+      keySpec("RO"),
     ],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -646,11 +630,7 @@ export const setCommands: CommandDef[] = [
     group: G,
     complexity: "O(N) where N is the number of elements being checked for membership",
     keySpecs: [
-      {
-        flags: ["RO", "ACCESS"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
+      keySpec("RO ACCESS"),
     ],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -663,11 +643,7 @@ export const setCommands: CommandDef[] = [
     group: G,
     complexity: "O(1)",
     keySpecs: [
-      {
-        flags: ["RO"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
+      keySpec("RO"),
     ],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -682,11 +658,7 @@ export const setCommands: CommandDef[] = [
     history: [["3.2.0", "Added the `count` argument."]],
     tips: ["nondeterministic_output"],
     keySpecs: [
-      {
-        flags: ["RW", "ACCESS", "DELETE"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
+      keySpec("RW ACCESS DELETE"),
     ],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -702,11 +674,7 @@ export const setCommands: CommandDef[] = [
     history: [["2.6.0", "Added the optional `count` argument."]],
     tips: ["nondeterministic_output"],
     keySpecs: [
-      {
-        flags: ["RO", "ACCESS"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
+      keySpec("RO ACCESS"),
     ],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
@@ -719,16 +687,8 @@ export const setCommands: CommandDef[] = [
     group: G,
     complexity: "O(1)",
     keySpecs: [
-      {
-        flags: ["RW", "ACCESS", "DELETE"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
-      {
-        flags: ["RW", "INSERT"],
-        beginSearch: { type: "index", index: 2 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
+      keySpec("RW ACCESS DELETE"),
+      keySpec("RW INSERT", 2, 0),
     ],
     arguments: [
       { name: "source", type: "key", keySpecIndex: 0 },
@@ -744,11 +704,7 @@ export const setCommands: CommandDef[] = [
       "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
     tips: ["nondeterministic_output_order"],
     keySpecs: [
-      {
-        flags: ["RO", "ACCESS"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: -1, step: 1, limit: 0 },
-      },
+      keySpec("RO ACCESS", 1, -1),
     ],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0, multiple: true },
@@ -780,16 +736,8 @@ export const setCommands: CommandDef[] = [
     complexity:
       "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
     keySpecs: [
-      {
-        flags: ["RW", "UPDATE"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
-      {
-        flags: ["RO", "ACCESS"],
-        beginSearch: { type: "index", index: 2 },
-        findKeys: { type: "range", lastKey: -1, step: 1, limit: 0 },
-      },
+      keySpec("RW UPDATE"),
+      keySpec("RO ACCESS", 2, -1),
     ],
     arguments: [
       { name: "destination", type: "key", keySpecIndex: 0 },
@@ -803,11 +751,7 @@ export const setCommands: CommandDef[] = [
     complexity: "O(N) where N is the total number of elements in all given sets.",
     tips: ["nondeterministic_output_order"],
     keySpecs: [
-      {
-        flags: ["RO", "ACCESS"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: -1, step: 1, limit: 0 },
-      },
+      keySpec("RO ACCESS", 1, -1),
     ],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0, multiple: true },
@@ -819,16 +763,8 @@ export const setCommands: CommandDef[] = [
     group: G,
     complexity: "O(N) where N is the total number of elements in all given sets.",
     keySpecs: [
-      {
-        flags: ["OW", "UPDATE"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
-      {
-        flags: ["RO", "ACCESS"],
-        beginSearch: { type: "index", index: 2 },
-        findKeys: { type: "range", lastKey: -1, step: 1, limit: 0 },
-      },
+      keySpec("OW UPDATE"),
+      keySpec("RO ACCESS", 2, -1),
     ],
     arguments: [
       { name: "destination", type: "key", keySpecIndex: 0 },
@@ -842,11 +778,7 @@ export const setCommands: CommandDef[] = [
     complexity: "O(N) where N is the total number of elements in all given sets.",
     tips: ["nondeterministic_output_order"],
     keySpecs: [
-      {
-        flags: ["RO", "ACCESS"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: -1, step: 1, limit: 0 },
-      },
+      keySpec("RO ACCESS", 1, -1),
     ],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0, multiple: true },
@@ -858,16 +790,8 @@ export const setCommands: CommandDef[] = [
     group: G,
     complexity: "O(N) where N is the total number of elements in all given sets.",
     keySpecs: [
-      {
-        flags: ["OW", "UPDATE"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
-      {
-        flags: ["RO", "ACCESS"],
-        beginSearch: { type: "index", index: 2 },
-        findKeys: { type: "range", lastKey: -1, step: 1, limit: 0 },
-      },
+      keySpec("OW UPDATE"),
+      keySpec("RO ACCESS", 2, -1),
     ],
     arguments: [
       { name: "destination", type: "key", keySpecIndex: 0 },
@@ -882,11 +806,7 @@ export const setCommands: CommandDef[] = [
       "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
     tips: ["nondeterministic_output"],
     keySpecs: [
-      {
-        flags: ["RO", "ACCESS"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-      },
+      keySpec("RO ACCESS"),
     ],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },

@@ -30,7 +30,7 @@
  */
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
-import { type ArgDoc, cmd, type CommandDef, type KeySpec } from "./types.ts";
+import { type ArgDoc, cmd, type CommandDef, type KeySpec, keySpec } from "./types.ts";
 import { eqi, parseDouble, parseI64 } from "./args.ts";
 import { HashObject } from "../types/hash.ts";
 import { SetObject } from "../types/set.ts";
@@ -298,11 +298,7 @@ function sortroGetKeys(_argv: string[]): number[] {
 
 // ---- the table --------------------------------------------------------------------------------
 
-const SORT_KEY: KeySpec = {
-  flags: ["RO", "ACCESS"],
-  beginSearch: { type: "index", index: 1 },
-  findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-};
+const SORT_KEY: KeySpec = keySpec("RO ACCESS");
 const PATTERN_KEYS: KeySpec = {
   notes:
     "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",

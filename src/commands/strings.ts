@@ -25,7 +25,7 @@
  */
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
-import { type ArgDoc, cmd, type CommandDef, type KeySpec } from "./types.ts";
+import { type ArgDoc, cmd, type CommandDef, keySpec } from "./types.ts";
 import { I64_MAX, I64_MIN, parseI64, parseInteger } from "./args.ts";
 import { LD_FINITE, LD_ZERO, ldAdd, ldFormatHuman, parseLongDouble } from "../types/longdouble.ts";
 
@@ -687,17 +687,6 @@ function lcsCommand(c: Client, argv: string[]): void {
 
 // ---- table ------------------------------------------------------------------------------------
 
-/** A key spec with one key at index 1 (or a range from it) — every string command's shape. */
-function keySpec(flags: string, lastKey = 0, step = 1, notes?: string): KeySpec {
-  const ks: KeySpec = {
-    flags: flags.split(" "),
-    beginSearch: { type: "index", index: 1 },
-    findKeys: { type: "range", lastKey, step, limit: 0 },
-  };
-  if (notes) ks.notes = notes;
-  return ks;
-}
-
 const KEY: ArgDoc = { name: "key", type: "key", keySpecIndex: 0 };
 const VALUE: ArgDoc = { name: "value", type: "string" };
 const KEY_VALUE: ArgDoc = {
@@ -734,6 +723,7 @@ export const stringCommands: CommandDef[] = [
     keySpecs: [
       keySpec(
         "RW ACCESS UPDATE VARIABLE_FLAGS",
+        1,
         0,
         1,
         "RW and ACCESS due to the optional `GET` argument",
@@ -815,7 +805,7 @@ export const stringCommands: CommandDef[] = [
     since: "6.2.0",
     group: G,
     complexity: "O(1)",
-    keySpecs: [keySpec("RW ACCESS UPDATE", 0, 1, "RW and UPDATE because it changes the TTL")],
+    keySpecs: [keySpec("RW ACCESS UPDATE", 1, 0, 1, "RW and UPDATE because it changes the TTL")],
     arguments: [
       KEY,
       {
@@ -838,7 +828,7 @@ export const stringCommands: CommandDef[] = [
     group: G,
     complexity: "O(N) where N is the number of keys to retrieve.",
     tips: ["request_policy:multi_shard"],
-    keySpecs: [keySpec("RO ACCESS", -1, 1)],
+    keySpecs: [keySpec("RO ACCESS", 1, -1, 1)],
     arguments: [{ ...KEY, multiple: true }],
   }),
   cmd("mset", -3, "write denyoom", [1, -1, 2], "string", msetCommand, {
@@ -847,7 +837,7 @@ export const stringCommands: CommandDef[] = [
     group: G,
     complexity: "O(N) where N is the number of keys to set.",
     tips: ["request_policy:multi_shard", "response_policy:all_succeeded"],
-    keySpecs: [keySpec("OW UPDATE", -1, 2)],
+    keySpecs: [keySpec("OW UPDATE", 1, -1, 2)],
     arguments: [KEY_VALUE],
   }),
   cmd("msetnx", -3, "write denyoom", [1, -1, 2], "string", msetnxCommand, {
@@ -856,7 +846,7 @@ export const stringCommands: CommandDef[] = [
     group: G,
     complexity: "O(N) where N is the number of keys to set.",
     tips: ["request_policy:multi_shard", "response_policy:agg_min"],
-    keySpecs: [keySpec("OW INSERT", -1, 2)],
+    keySpecs: [keySpec("OW INSERT", 1, -1, 2)],
     arguments: [KEY_VALUE],
   }),
   cmd("incr", 2, "write denyoom fast", [1, 1, 1], "string", incrCommand, {
@@ -949,7 +939,7 @@ export const stringCommands: CommandDef[] = [
     since: "7.0.0",
     group: G,
     complexity: "O(N*M) where N and M are the lengths of s1 and s2, respectively",
-    keySpecs: [keySpec("RO ACCESS", 1, 1)],
+    keySpecs: [keySpec("RO ACCESS", 1, 1, 1)],
     arguments: [
       { name: "key1", type: "key", keySpecIndex: 0 },
       { name: "key2", type: "key", keySpecIndex: 0 },

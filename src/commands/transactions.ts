@@ -3,7 +3,7 @@
  * src/server/multi.ts; queueing happens in dispatch (src/server/dispatch.ts processCommand).
  */
 import type { Client } from "../server/client.ts";
-import { cmd, type CommandDef } from "./types.ts";
+import { cmd, type CommandDef, keySpec } from "./types.ts";
 import {
   discardGeneric,
   execGeneric,
@@ -81,11 +81,7 @@ export const transactionCommands: CommandDef[] = [
       since: "2.2.0",
       group: G,
       complexity: "O(1) for every key.",
-      keySpecs: [{
-        flags: ["RO"],
-        beginSearch: { type: "index", index: 1 },
-        findKeys: { type: "range", lastKey: -1, step: 1, limit: 0 },
-      }],
+      keySpecs: [keySpec("RO", 1, -1)],
       arguments: [{ name: "key", type: "key", keySpecIndex: 0, multiple: true }],
     },
   ),

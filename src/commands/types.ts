@@ -148,6 +148,20 @@ export const FLAG_BITS: Record<string, number> = {
   only_sentinel: 0,
 };
 
+/**
+ * A key spec whose keys start at argv[index]: one key (lastKey 0), or a range up to lastKey
+ * (negative counts from the end) every `step` arguments.
+ */
+export function keySpec(flags: string, index = 1, lastKey = 0, step = 1, notes?: string): KeySpec {
+  const ks: KeySpec = {
+    flags: flags.split(" "),
+    beginSearch: { type: "index", index },
+    findKeys: { type: "range", lastKey, step, limit: 0 },
+  };
+  if (notes) ks.notes = notes;
+  return ks;
+}
+
 /** Shorthand for declaring a row; fills the defaults. */
 export function cmd(
   name: string,

@@ -29,7 +29,7 @@
  */
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
-import { cmd, type CommandDef } from "./types.ts";
+import { cmd, type CommandDef, keySpec } from "./types.ts";
 import { eqi, parseDouble, parseI64, strtod } from "./args.ts";
 import { isMatchAll, stringMatch } from "../store/glob.ts";
 import { parseScanCursor } from "../store/scan.ts";
@@ -1267,11 +1267,7 @@ export const zsetCommands: CommandDef[] = [
       "3.0.2",
       "Added the `XX`, `NX`, `CH` and `INCR` options.",
     ], ["6.2.0", "Added the `GT` and `LT` options."]],
-    keySpecs: [{
-      flags: ["RW", "UPDATE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW UPDATE")],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
       {
@@ -1311,11 +1307,7 @@ export const zsetCommands: CommandDef[] = [
     since: "1.2.0",
     group: G,
     complexity: "O(log(N)) where N is the number of elements in the sorted set.",
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "UPDATE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS UPDATE")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "increment",
       type: "integer",
@@ -1328,11 +1320,7 @@ export const zsetCommands: CommandDef[] = [
     complexity:
       "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.",
     history: [["2.4.0", "Accepts multiple elements."]],
-    keySpecs: [{
-      flags: ["RW", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW DELETE")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "member",
       type: "string",
@@ -1344,11 +1332,7 @@ export const zsetCommands: CommandDef[] = [
     since: "1.2.0",
     group: G,
     complexity: "O(1)",
-    keySpecs: [{
-      flags: ["RO"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }],
   }),
   cmd("zcount", 4, "readonly fast", [1, 1, 1], "sortedset", zcountCommand, {
@@ -1356,11 +1340,7 @@ export const zsetCommands: CommandDef[] = [
     since: "2.0.0",
     group: G,
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "min", type: "double" }, {
       name: "max",
       type: "double",
@@ -1371,11 +1351,7 @@ export const zsetCommands: CommandDef[] = [
     since: "2.8.9",
     group: G,
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "min", type: "string" }, {
       name: "max",
       type: "string",
@@ -1386,11 +1362,7 @@ export const zsetCommands: CommandDef[] = [
     since: "1.2.0",
     group: G,
     complexity: "O(1)",
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "member", type: "string" }],
   }),
   cmd("zmscore", -3, "readonly fast", [1, 1, 1], "sortedset", zmscoreCommand, {
@@ -1398,11 +1370,7 @@ export const zsetCommands: CommandDef[] = [
     since: "6.2.0",
     group: G,
     complexity: "O(N) where N is the number of members being requested.",
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "member",
       type: "string",
@@ -1414,11 +1382,7 @@ export const zsetCommands: CommandDef[] = [
     since: "2.0.0",
     group: G,
     complexity: "O(log(N))",
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "member", type: "string" }],
   }),
   cmd("zrevrank", 3, "readonly fast", [1, 1, 1], "sortedset", zrevrankCommand, {
@@ -1427,11 +1391,7 @@ export const zsetCommands: CommandDef[] = [
     since: "2.0.0",
     group: G,
     complexity: "O(log(N))",
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "member", type: "string" }],
   }),
   cmd("zrange", -4, "readonly", [1, 1, 1], "sortedset", zrangeCommand, {
@@ -1441,11 +1401,7 @@ export const zsetCommands: CommandDef[] = [
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
     history: [["6.2.0", "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."]],
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
       { name: "start", type: "string" },
@@ -1479,15 +1435,7 @@ export const zsetCommands: CommandDef[] = [
     group: G,
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.",
-    keySpecs: [{
-      flags: ["OW", "UPDATE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }, {
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 2 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("OW UPDATE"), keySpec("RO ACCESS", 2, 0)],
     arguments: [
       { name: "dst", type: "key", keySpecIndex: 0 },
       { name: "src", type: "key", keySpecIndex: 1 },
@@ -1523,11 +1471,7 @@ export const zsetCommands: CommandDef[] = [
     deprecatedSince: "6.2.0",
     replacedBy: "`ZRANGE` with the `BYSCORE` argument",
     history: [["2.0.0", "Added the `WITHSCORES` modifier."]],
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "min", type: "double" }, {
       name: "max",
       type: "double",
@@ -1556,11 +1500,7 @@ export const zsetCommands: CommandDef[] = [
     deprecatedSince: "6.2.0",
     replacedBy: "`ZRANGE` with the `REV` and `BYSCORE` arguments",
     history: [["2.1.6", "`min` and `max` can be exclusive."]],
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
       { name: "max", type: "double" },
@@ -1584,11 +1524,7 @@ export const zsetCommands: CommandDef[] = [
     docFlags: ["deprecated"],
     deprecatedSince: "6.2.0",
     replacedBy: "`ZRANGE` with the `BYLEX` argument",
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "min", type: "string" }, {
       name: "max",
       type: "string",
@@ -1610,11 +1546,7 @@ export const zsetCommands: CommandDef[] = [
     docFlags: ["deprecated"],
     deprecatedSince: "6.2.0",
     replacedBy: "`ZRANGE` with the `REV` and `BYLEX` arguments",
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "max", type: "string" }, {
       name: "min",
       type: "string",
@@ -1636,11 +1568,7 @@ export const zsetCommands: CommandDef[] = [
     docFlags: ["deprecated"],
     deprecatedSince: "6.2.0",
     replacedBy: "`ZRANGE` with the `REV` argument",
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "start", type: "integer" }, {
       name: "stop",
       type: "integer",
@@ -1652,11 +1580,7 @@ export const zsetCommands: CommandDef[] = [
     group: G,
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
-    keySpecs: [{
-      flags: ["RW", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW DELETE")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "start", type: "integer" }, {
       name: "stop",
       type: "integer",
@@ -1668,11 +1592,7 @@ export const zsetCommands: CommandDef[] = [
     group: G,
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
-    keySpecs: [{
-      flags: ["RW", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW DELETE")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "min", type: "double" }, {
       name: "max",
       type: "double",
@@ -1684,11 +1604,7 @@ export const zsetCommands: CommandDef[] = [
     group: G,
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
-    keySpecs: [{
-      flags: ["RW", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW DELETE")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "min", type: "string" }, {
       name: "max",
       type: "string",
@@ -1700,11 +1616,7 @@ export const zsetCommands: CommandDef[] = [
     group: G,
     complexity:
       "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS DELETE")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "count",
       type: "integer",
@@ -1717,11 +1629,7 @@ export const zsetCommands: CommandDef[] = [
     group: G,
     complexity:
       "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS DELETE")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "count",
       type: "integer",
@@ -1760,11 +1668,7 @@ export const zsetCommands: CommandDef[] = [
     group: G,
     complexity: "O(N) where N is the number of elements returned",
     tips: ["nondeterministic_output"],
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "options",
       type: "block",
@@ -1812,11 +1716,7 @@ export const zsetCommands: CommandDef[] = [
     group: G,
     complexity:
       "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
-    keySpecs: [{
-      flags: ["OW", "UPDATE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }, {
+    keySpecs: [keySpec("OW UPDATE"), {
       flags: ["RO", "ACCESS"],
       beginSearch: { type: "index", index: 2 },
       findKeys: { type: "keynum", keyNumIdx: 0, firstKey: 1, step: 1 },
@@ -1874,11 +1774,7 @@ export const zsetCommands: CommandDef[] = [
     group: G,
     complexity:
       "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
-    keySpecs: [{
-      flags: ["OW", "UPDATE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }, {
+    keySpecs: [keySpec("OW UPDATE"), {
       flags: ["RO", "ACCESS"],
       beginSearch: { type: "index", index: 2 },
       findKeys: { type: "keynum", keyNumIdx: 0, firstKey: 1, step: 1 },
@@ -1943,11 +1839,7 @@ export const zsetCommands: CommandDef[] = [
     group: G,
     complexity:
       "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
-    keySpecs: [{
-      flags: ["OW", "UPDATE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }, {
+    keySpecs: [keySpec("OW UPDATE"), {
       flags: ["RO", "ACCESS"],
       beginSearch: { type: "index", index: 2 },
       findKeys: { type: "keynum", keyNumIdx: 0, firstKey: 1, step: 1 },
@@ -1964,11 +1856,7 @@ export const zsetCommands: CommandDef[] = [
     complexity:
       "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
     tips: ["nondeterministic_output"],
-    keySpecs: [{
-      flags: ["RO", "ACCESS"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: 0, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RO ACCESS")],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
       { name: "cursor", type: "integer" },
@@ -1983,11 +1871,7 @@ export const zsetCommands: CommandDef[] = [
     group: G,
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
     history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: -2, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS DELETE", 1, -2)],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0, multiple: true }, {
       name: "timeout",
       type: "double",
@@ -2000,11 +1884,7 @@ export const zsetCommands: CommandDef[] = [
     group: G,
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
     history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
-    keySpecs: [{
-      flags: ["RW", "ACCESS", "DELETE"],
-      beginSearch: { type: "index", index: 1 },
-      findKeys: { type: "range", lastKey: -2, step: 1, limit: 0 },
-    }],
+    keySpecs: [keySpec("RW ACCESS DELETE", 1, -2)],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0, multiple: true }, {
       name: "timeout",
       type: "double",
