@@ -76,10 +76,21 @@ export const TESTS: BenchTest[] = [
   { name: "GET", test: "get" },
   { name: "INCR", test: "incr" },
   { name: "MSET", test: "mset", scale: 0.5 },
-  // Examples of later rows:
-  // { name: "LPUSH", test: "lpush" },
-  // { name: "XADD", command: ["XADD", "s", "*", "f", "v"] },
-  // { name: "HSET", command: ["HSET", "h:__rand_int__", "f", "v"] },
+  // Collections (redis-benchmark's own tests).
+  { name: "LPUSH", test: "lpush" },
+  { name: "RPUSH", test: "rpush" },
+  { name: "LPOP", test: "lpop" },
+  { name: "RPOP", test: "rpop" },
+  { name: "SADD", test: "sadd" },
+  { name: "HSET", test: "hset" },
+  { name: "SPOP", test: "spop" },
+  { name: "ZADD", test: "zadd" },
+  { name: "ZPOPMIN", test: "zpopmin" },
+  { name: "LRANGE_100", test: "lrange_100", scale: 0.2 },
+  { name: "LRANGE_300", test: "lrange_300", scale: 0.1 },
+  { name: "LRANGE_500", test: "lrange_500", scale: 0.05 },
+  { name: "LRANGE_600", test: "lrange_600", scale: 0.05 },
+  // Custom rows look like: { name: "XADD", command: ["XADD", "s", "*", "f", "v"] },
 ];
 
 /** Verification of a loaded dataset: the command must reply with the integer `expect`. */
