@@ -6,6 +6,9 @@
  * Integers beyond ±2^53 come back as bigint so int64 arithmetic stays exact.
  */
 
+import type { Client } from "../server/client.ts";
+import { isMatchAll } from "../store/glob.ts";
+
 const I64_MAX = 9223372036854775807n;
 const I64_MIN = -9223372036854775808n;
 
@@ -89,4 +92,48 @@ export function parseDouble(s: string): number | null {
 /** Case-insensitive comparison with an upper-case ASCII keyword. */
 export function eqi(arg: string, upper: string): boolean {
   return arg.length === upper.length && arg.toUpperCase() === upper;
+}
+
+/** The options every *SCAN command takes (TYPE only for SCAN itself). */
+export interface ScanArgs {
+  count: number;
+  /** null when there is no MATCH or it is `*`: nothing to filter. */
+  pattern: string | null;
+  type: string | null;
+}
+
+/**
+ * Parse `[MATCH pattern] [COUNT count] [TYPE type]` from argv[start] as Redis's
+ * scanGenericCommand does; replies the error and returns null when an option is bad.
+ */
+export function parseScanArgs(
+  c: Client,
+  argv: string[],
+  start: number,
+  allowType: boolean,
+): ScanArgs | null {
+  const out: ScanArgs = { count: 10, pattern: null, type: null };
+  for (let i = start; i < argv.length; i += 2) {
+    const more = argv.length - i;
+    if (eqi(argv[i], "COUNT") && more >= 2) {
+      const v = parseI64(argv[i + 1]);
+      if (v === null) {
+        c.addErrorNotInt();
+        return null;
+      }
+      if (v < 1) {
+        c.addErrorSyntax();
+        return null;
+      }
+      out.count = typeof v === "bigint" ? Number.MAX_SAFE_INTEGER : v;
+    } else if (eqi(argv[i], "MATCH") && more >= 2) {
+      out.pattern = isMatchAll(argv[i + 1]) ? null : argv[i + 1];
+    } else if (allowType && eqi(argv[i], "TYPE") && more >= 2) {
+      out.type = argv[i + 1];
+    } else {
+      c.addErrorSyntax();
+      return null;
+    }
+  }
+  return out;
 }

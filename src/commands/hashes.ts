@@ -20,7 +20,7 @@ import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
 import { HashObject } from "../types/hash.ts";
 import { type ArgDoc, cmd, type CommandDef, keySpec } from "./types.ts";
-import { eqi, I64_MAX, I64_MIN, parseI64 } from "./args.ts";
+import { eqi, I64_MAX, I64_MIN, parseI64, parseScanArgs } from "./args.ts";
 import { LD_FINITE, LD_ZERO, ldAdd, ldFormatHuman, parseLongDouble } from "../types/longdouble.ts";
 import { parseScanCursor } from "../store/scan.ts";
 import { stringMatch } from "../store/glob.ts";
@@ -405,20 +405,9 @@ function hscanCommand(c: Client, argv: string[]): void {
     c.addBulk("0");
     return c.addArrayLen(0);
   }
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const more = argv.length - i;
-    if (eqi(argv[i], "COUNT") && more >= 2) {
-      const v = parseI64(argv[i + 1]);
-      if (v === null) return c.addErrorNotInt();
-      if (v < 1) return c.addErrorSyntax();
-      count = typeof v === "bigint" ? Number.MAX_SAFE_INTEGER : v;
-    } else if (eqi(argv[i], "MATCH") && more >= 2) {
-      const p = argv[i + 1];
-      pattern = p === "*" ? null : p;
-    } else return c.addErrorSyntax();
-  }
+  const opts = parseScanArgs(c, argv, 3, false);
+  if (opts === null) return;
+  const { count, pattern } = opts;
   let next = "0";
   let fields: Iterable<string>;
   if (h.listpack) fields = h.map.keys();

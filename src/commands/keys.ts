@@ -21,7 +21,7 @@
  */
 import type { Client } from "../server/client.ts";
 import { type ArgDoc, cmd, type CommandDef, keySpec } from "./types.ts";
-import { eqi, I64_MAX, I64_MIN, parseI64 } from "./args.ts";
+import { eqi, I64_MAX, I64_MIN, parseI64, parseScanArgs } from "./args.ts";
 import { type RValue, typeName } from "../store/db.ts";
 import { isMatchAll, stringMatch } from "../store/glob.ts";
 import { parseScanCursor } from "../store/scan.ts";
@@ -281,22 +281,9 @@ function keysCommand(c: Client, argv: string[]): void {
 function scanCommand(c: Client, argv: string[]): void {
   const cursor = parseScanCursor(argv[1]);
   if (cursor === null) return c.addError("ERR invalid cursor");
-  let count = 10;
-  let pattern: string | null = null;
-  let type: string | null = null;
-  for (let i = 2; i < argv.length; i += 2) {
-    const more = argv.length - i;
-    if (eqi(argv[i], "COUNT") && more >= 2) {
-      const v = parseI64(argv[i + 1]);
-      if (v === null) return c.addErrorNotInt();
-      if (v < 1) return c.addErrorSyntax();
-      count = typeof v === "bigint" ? Number.MAX_SAFE_INTEGER : v;
-    } else if (eqi(argv[i], "MATCH") && more >= 2) {
-      pattern = isMatchAll(argv[i + 1]) ? null : argv[i + 1];
-    } else if (eqi(argv[i], "TYPE") && more >= 2) {
-      type = argv[i + 1];
-    } else return c.addErrorSyntax();
-  }
+  const opts = parseScanArgs(c, argv, 2, true);
+  if (opts === null) return;
+  const { count, pattern, type } = opts;
   const db = c.db;
   const step = db.scanCursors.step(cursor, db.dict, count);
   const keys: string[] = [];

@@ -28,8 +28,8 @@
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
 import { cmd, type CommandDef, keySpec } from "./types.ts";
-import { eqi, parseI64 } from "./args.ts";
-import { isMatchAll, stringMatch } from "../store/glob.ts";
+import { eqi, parseI64, parseScanArgs } from "./args.ts";
+import { stringMatch } from "../store/glob.ts";
 import { parseScanCursor } from "../store/scan.ts";
 import { isIntMember, SetObject } from "../types/set.ts";
 
@@ -532,19 +532,9 @@ function sscanCommand(c: Client, argv: string[]): void {
     c.addEmptyArray();
   });
   if (!s) return;
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const more = argv.length - i;
-    if (eqi(argv[i], "COUNT") && more >= 2) {
-      const v = parseI64(argv[i + 1]);
-      if (v === null) return c.addErrorNotInt();
-      if (v < 1) return c.addErrorSyntax();
-      count = typeof v === "bigint" ? Number.MAX_SAFE_INTEGER : v;
-    } else if (eqi(argv[i], "MATCH") && more >= 2) {
-      pattern = isMatchAll(argv[i + 1]) ? null : argv[i + 1];
-    } else return c.addErrorSyntax();
-  }
+  const opts = parseScanArgs(c, argv, 3, false);
+  if (opts === null) return;
+  const { count, pattern } = opts;
   let next = "0";
   let members: Iterable<string>;
   if (s.isIntset) members = s.sorted();

@@ -30,8 +30,8 @@
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
 import { cmd, type CommandDef, keySpec } from "./types.ts";
-import { eqi, parseDouble, parseI64, strtod } from "./args.ts";
-import { isMatchAll, stringMatch } from "../store/glob.ts";
+import { eqi, parseDouble, parseI64, parseScanArgs, strtod } from "./args.ts";
+import { stringMatch } from "../store/glob.ts";
 import { parseScanCursor } from "../store/scan.ts";
 import { formatDouble } from "../protocol/reply.ts";
 import { type Below, ZSet } from "../types/zset.ts";
@@ -1218,19 +1218,9 @@ function zscanCommand(c: Client, argv: string[]): void {
     c.addEmptyArray();
   });
   if (!z) return;
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const more = argv.length - i;
-    if (eqi(argv[i], "COUNT") && more >= 2) {
-      const v = parseI64(argv[i + 1]);
-      if (v === null) return c.addErrorNotInt();
-      if (v < 1) return c.addErrorSyntax();
-      count = typeof v === "bigint" ? Number.MAX_SAFE_INTEGER : v;
-    } else if (eqi(argv[i], "MATCH") && more >= 2) {
-      pattern = isMatchAll(argv[i + 1]) ? null : argv[i + 1];
-    } else return c.addErrorSyntax();
-  }
+  const opts = parseScanArgs(c, argv, 3, false);
+  if (opts === null) return;
+  const { count, pattern } = opts;
   const out: string[] = [];
   let next = "0";
   if (z.listpack) {
