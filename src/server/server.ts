@@ -15,6 +15,14 @@ import { activeExpireCycle } from "../store/expire.ts";
 import { FunctionRegistry } from "../scripting/functions.ts";
 import { readLatencyTracking } from "./latency.ts";
 import {
+  keyspaceEvent,
+  type ObufLimit,
+  obufLimitsFromConfig,
+  PubSub,
+  pubsubReleaseClient,
+} from "./pubsub.ts";
+import { NOTIFY_BIT_BY_CODE } from "./notify.ts";
+import {
   discardTransaction,
   touchAllWatchedKeysInDb,
   touchWatchedKey,
@@ -63,6 +71,12 @@ export class Server {
   shuttingDown = false;
   /** INFO latencystats: config `latency-tracking`. */
   latencyTracking = true;
+  /** Pub/sub channels and patterns (src/server/pubsub.ts). */
+  readonly pubsub = new PubSub();
+  /** notify-keyspace-events as flag bits (NOTIFY_* in src/server/pubsub.ts). */
+  notifyFlags = 0;
+  /** client-output-buffer-limit per class: normal, replica, pubsub. */
+  obufLimits: ObufLimit[] = [];
   /** FUNCTION libraries (src/scripting/functions.ts). */
   readonly functions = new FunctionRegistry();
   /** Synchronous snapshot for SHUTDOWN (persistence installs it); returns an error text or null. */
@@ -115,7 +129,8 @@ export class Server {
     const n = config.getNumber("databases");
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.dbHooks));
     for (let i = 0; i < n; i++) this.watchedKeys.push(new Map());
-    this.clientResetHooks.push(discardTransaction);
+    this.clientResetHooks.push(discardTransaction, pubsubReleaseClient);
+    this.clientCloseHooks.push(unwatchAllKeys, unblockOnClose, pubsubReleaseClient);
     this.readConfig();
     this.memStartup = this.usedMemory();
   }
@@ -136,6 +151,8 @@ export class Server {
     bind<number>("maxclients", (v) => (this.maxClients = v));
     bind<number>("timeout", (v) => (this.idleTimeout = v));
     bind<boolean>("protected-mode", (v) => (this.protectedMode = v));
+    bind<number>("notify-keyspace-events", (v) => (this.notifyFlags = v));
+    bind<string>("client-output-buffer-limit", (v) => (this.obufLimits = obufLimitsFromConfig(v)));
     this.latencyTracking = readLatencyTracking(this);
     c.onChange("latency-tracking", (v) => {
       this.latencyTracking = v === true || v === "yes" || v === 1;
@@ -179,20 +196,20 @@ export class Server {
     return c;
   }
 
+  /** Features that keep per-client state register here to release it when the client goes. */
+  readonly clientCloseHooks: ((c: Client) => void)[] = [];
+
   /** Forget a client whose connection has closed. */
   unlinkClient(c: Client): void {
-    unwatchAllKeys(c);
     c.closed = true;
     this.clients.delete(c.id);
+    for (const h of this.clientCloseHooks) h(c);
   }
 
   /** Ask a client's connection to close (CLIENT KILL, limits). Safe to call twice. */
   closeClient(c: Client): void {
     if (c.closed) return;
-    c.closed = true;
-    this.clients.delete(c.id);
-    unwatchAllKeys(c);
-    unblockOnClose(c);
+    this.unlinkClient(c);
     try {
       c.conn?.close();
     } catch {
@@ -212,8 +229,15 @@ export class Server {
     if (this.watchedKeys[db.id].size !== 0) touchWatchedKey(this, db, key);
   }
 
-  /** Keyspace notification (the notify-keyspace-events classes hook in here). */
-  notify(_type: string, _event: string, _key: string, _dbid: number): void {}
+  /**
+   * Keyspace notification: `type` is the class letter of notify-keyspace-events ("g", "$", "x"...),
+   * published when that class and K and/or E are enabled (src/server/pubsub.ts).
+   */
+  notify(type: string, event: string, key: string, dbid: number): void {
+    const flags = this.notifyFlags;
+    if (flags === 0 || (flags & NOTIFY_BIT_BY_CODE[type.charCodeAt(0)]) === 0) return;
+    keyspaceEvent(this, flags, event, key, dbid);
+  }
 
   /**
    * A db is about to be emptied (FLUSHDB; -1: FLUSHALL), called while the keys are still there:
