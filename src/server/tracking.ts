@@ -77,9 +77,11 @@ export class Tracking {
   /** Ids over all table entries (INFO tracking_total_items). */
   totalItems = 0;
   readonly prefixes = new Map<string, BcastState>();
-  /** The client whose command (or blocked-command service) is running, and the nesting depth. */
+  /**
+   * The client whose command (or blocked-command service) is running, null between commands.
+   * Nested calls (EXEC's commands) see their caller as the previous current client.
+   */
   current: Client | null = null;
-  depth = 0;
   /** Messages held for the running client until its reply is complete: [client, key|null]... */
   pending: (Client | string | null)[] = [];
   bcastQueued = false;
@@ -146,13 +148,6 @@ export function sortedBytes(items: Iterable<string>): string[] {
   return [...items].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The prefixes of `table` that `key` starts with. */
-export function matchingPrefixes(table: Iterable<string>, key: string): string[] {
-  const out: string[] = [];
-  for (const p of table) if (key.startsWith(p)) out.push(p);
-  return out;
-}
-
 // ---- enabling and disabling ---------------------------------------------------------------------
 
 /**
@@ -217,13 +212,14 @@ export function disableTracking(c: Client): void {
 
 /**
  * dispatch.call(), before the handler (only when some client tracks): `c` becomes the current
- * client. Returns the previous one for trackingCallEnd.
+ * client. Returns the previous one for trackingCallEnd (null: this is a top-level command). A
+ * closed previous client is not a caller any more (a handler that threw left it there, or its
+ * connection closed under it): the command counts as top-level.
  */
 export function trackingCallStart(c: Client): Client | null {
   const t = tracking(c.server);
-  const prev = t.current;
+  const prev = t.current !== null && !t.current.closed ? t.current : null;
   t.current = c;
-  t.depth++;
   return prev;
 }
 
@@ -245,8 +241,7 @@ export function trackingCallEnd(
     rememberKeys(t, c, cmd, argv);
   }
   t.current = prev;
-  t.depth--;
-  if (t.depth !== 0 || server.inExec) return;
+  if (prev !== null || server.inExec) return;
   if (t.pending.length !== 0) flushPending(server, t);
   // The CACHING flag lasts for one command or transaction; CLIENT subcommands keep it.
   if (
@@ -264,8 +259,7 @@ export function trackingServeStart(c: Client): Client | null {
 export function trackingServeEnd(c: Client, prev: Client | null): void {
   const t = c.server.tracking!;
   t.current = prev;
-  t.depth--;
-  if (t.depth === 0 && t.pending.length !== 0) flushPending(c.server, t);
+  if (prev === null && t.pending.length !== 0) flushPending(c.server, t);
 }
 
 function rememberKeys(t: Tracking, c: Client, cmd: CommandDef, argv: string[]): void {
@@ -322,7 +316,7 @@ export function trackingInvalidateKey(
     // A client that switched to BCAST is not told about keys it read before.
     if (target === undefined || st === null || st === undefined || st.bcast) continue;
     if (st.noloop && target === t.current) continue;
-    if (target === t.current && t.depth !== 0) t.pending.push(target, key);
+    if (target === t.current) t.pending.push(target, key);
     else sendTrackingMessage(server, target, key);
   }
 }
@@ -334,7 +328,7 @@ export function trackingInvalidateKeysOnFlush(server: Server): void {
   if (server.trackingClients !== 0) {
     for (const c of server.clients.values()) {
       if (c.tracking === null) continue;
-      if (c === t.current && t.depth !== 0) t.pending.push(c, null);
+      if (c === t.current) t.pending.push(c, null);
       else sendTrackingMessage(server, c, null);
     }
   }
