@@ -17,7 +17,7 @@ import { recordCommandLatency } from "./latency.ts";
 import { processInput, scheduleFlush } from "./conn.ts";
 import { handleClientsBlockedOnKeys } from "./blocking.ts";
 import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./multi.ts";
-import { trackingCallEnd, trackingCallStart } from "./tracking.ts";
+import { trackingCallEnd, trackingCallStart, trackingCommandRejected } from "./tracking.ts";
 
 /**
  * Reply an error for a command refused before it ran (counts rejected_calls). Inside MULTI the
@@ -27,6 +27,7 @@ import { trackingCallEnd, trackingCallStart } from "./tracking.ts";
 export function rejectCommand(c: Client, cmd: CommandDef | undefined, msg: string): void {
   if (c.multiQueue !== null) c.dirtyExec = true;
   if (cmd) cmd.stats!.rejectedCalls++;
+  if (c.tracking !== null) trackingCommandRejected(c, cmd);
   if (isExec(cmd)) {
     // Redis formats the reason from its own text: "ERR " (added by the reply) is not part of it.
     execCommandAbort(c, msg.startsWith("ERR ") ? msg.slice(4) : msg);

@@ -251,6 +251,17 @@ export function trackingCallEnd(
   if (server.trackingClients !== 0) trackingLimitUsedSlots(server);
 }
 
+/**
+ * A refused command (dispatch.rejectCommand) also ends the CACHING flag, as Redis's resetClient
+ * runs after every processed command.
+ */
+export function trackingCommandRejected(c: Client, cmd: CommandDef | undefined): void {
+  const st = c.tracking!;
+  if (st.caching && c.multiQueue === null && (cmd?.parent ?? cmd)?.name !== "client") {
+    st.caching = false;
+  }
+}
+
 /** Blocked-client service (blocking.ts) runs the receiver as the current client. */
 export function trackingServeStart(c: Client): Client | null {
   return trackingCallStart(c);
@@ -345,8 +356,7 @@ function rememberKeyToBroadcast(
   let any = false;
   for (const [prefix, bs] of t.prefixes) {
     if (!key.startsWith(prefix)) continue;
-    bs.keys.delete(key); // the last writer counts (NOLOOP)
-    bs.keys.set(key, by);
+    bs.keys.set(key, by); // the last writer counts (NOLOOP)
     any = true;
   }
   if (any && !t.bcastQueued) {
@@ -406,7 +416,8 @@ function sendTrackingMessage(
 ): void {
   const st = c.tracking!;
   let target = c;
-  if (st.redirect !== 0) {
+  const redirected = st.redirect !== 0;
+  if (redirected) {
     const redir = server.clients.get(st.redirect);
     if (redir === undefined || redir.closed) {
       st.brokenRedir = true;
@@ -424,7 +435,7 @@ function sendTrackingMessage(
   if (target.closed || target.closeAfterReply) return;
   const start = target.outLen;
   if (target.resp === 3) target.writeBytes(INVALIDATE_PUSH);
-  else if (target !== c && target.subscriptions > 0) target.writeBytes(INVALIDATE_MESSAGE);
+  else if (redirected && target.subscriptions > 0) target.writeBytes(INVALIDATE_MESSAGE);
   else return; // RESP2 without redirection: nowhere to send it
   if (value === null) target.addNull();
   else if (typeof value === "string") {

@@ -104,6 +104,10 @@ Deno.test("OPTIN needs CACHING yes for the next command only; OPTOUT skips after
   t.exec(a, "GET", "m2");
   t.exec(a, "EXEC");
   t.exec(a, "GET", "after");
+  // A refused command ends the flag too (Redis's resetClient runs after it).
+  t.exec(a, "CLIENT", "CACHING", "yes");
+  assert(t.exec(a, "GET") instanceof RespError);
+  t.exec(a, "GET", "refused");
   assertEquals(sortedBytes(t.server.tracking!.table.keys()), ["m1", "m2", "yes"]);
   assertEquals(
     t.exec(a, "CLIENT", "TRACKING", "on", "OPTOUT"),
