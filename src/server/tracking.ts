@@ -20,7 +20,9 @@
  *   messages sent to the redirect client: a push when that one speaks RESP3, or a `message` on
  *   `__redis__:invalidate` when it is a RESP2 subscriber (nothing otherwise). A gone redirect client
  *   marks the tracking client `broken_redirect` and, in RESP3, sends it `tracking-redir-broken`.
- *   FLUSHALL/FLUSHDB invalidate everything with a null key list.
+ *   FLUSHALL/FLUSHDB invalidate everything with a null key list, encoded for the protocol of the
+ *   client that receives it (Redis encodes it for the tracking client's protocol, which puts a
+ *   RESP3 `_` on a RESP2 redirect target's connection).
  * - **Order.** A message for the client whose command is running (Redis's current_client inside
  *   call()) is held until that command (or the whole EXEC) has replied, so it never lands inside a
  *   reply; others are sent at once. Messages are pushes: CLIENT REPLY OFF does not drop them.
