@@ -34,6 +34,7 @@ import type { Db } from "../store/db.ts";
 import { ldToNumber, parseLongDouble } from "../types/longdouble.ts";
 import { resumeClient } from "./conn.ts";
 import { recordCommandLatency } from "./latency.ts";
+import { CMD_SKIP_SLOWLOG } from "../commands/types.ts";
 
 /** Writes the reply for data now at `key`; false when this client cannot be served by it. */
 export type ServeFn = (c: Client, key: string) => boolean;
@@ -187,7 +188,12 @@ function unblockClient(c: Client, errorsBefore: number, replyMs = 0): void {
     cmd.stats.usec += replyMs * 1000;
     if (server.stats.totalErrorReplies !== errorsBefore) cmd.stats.failedCalls++;
     if (server.latencyTracking) recordCommandLatency(cmd, replyMs);
+    // SLOWLOG: the time it ran when it blocked plus the time its reply took.
+    if (c.blockedArgv !== null && (cmd.flagBits! & CMD_SKIP_SLOWLOG) === 0) {
+      server.slowlog.pushIfNeeded(c, c.blockedArgv, c.blockedUs + replyMs * 1000);
+    }
   }
+  c.blockedArgv = null;
 }
 
 function forgetKeys(c: Client, st: BlockState): void {

@@ -6,16 +6,21 @@
 import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
 import {
+  CMD_ADMIN,
+  CMD_FAST,
   CMD_MAY_REPLICATE,
   CMD_NO_AUTH,
   CMD_NO_MULTI,
   CMD_PROTECTED,
+  CMD_SKIP_MONITOR,
+  CMD_SKIP_SLOWLOG,
   CMD_WRITE,
   type CommandDef,
 } from "../commands/types.ts";
 import { recordCommandLatency } from "./latency.ts";
 import { processInput, scheduleFlush } from "./conn.ts";
 import { handleClientsBlockedOnKeys } from "./blocking.ts";
+import { feedMonitors } from "./monitor.ts";
 import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./multi.ts";
 
 /**
@@ -23,12 +28,19 @@ import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./
  * transaction is flagged (EXEC replies EXECABORT); a refused EXEC (even outside MULTI) replies
  * EXECABORT with the reason and discards the transaction, as Redis's rejectCommand.
  */
-export function rejectCommand(c: Client, cmd: CommandDef | undefined, msg: string): void {
+export function rejectCommand(
+  c: Client,
+  cmd: CommandDef | undefined,
+  msg: string,
+  argv?: string[],
+): void {
   if (c.multiQueue !== null) c.dirtyExec = true;
   if (cmd) cmd.stats!.rejectedCalls++;
   if (isExec(cmd)) {
     // Redis formats the reason from its own text: "ERR " (added by the reply) is not part of it.
     execCommandAbort(c, msg.startsWith("ERR ") ? msg.slice(4) : msg);
+    // Monitors saw the MULTI: they see the EXEC that ends it (Redis's execCommandAbort).
+    if (argv && c.server.monitors.size !== 0) feedMonitors(c, argv);
   } else c.addError(msg);
 }
 
@@ -63,22 +75,22 @@ export function processCommand(c: Client, argv: string[]): void {
   }
   const arity = cmd.arity;
   if ((arity > 0 && arity !== argv.length) || argv.length < -arity) {
-    rejectCommand(c, cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`);
+    rejectCommand(c, cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`, argv);
     return;
   }
   if (cmd.flagBits! & CMD_PROTECTED) {
     const err = protectedCommandError(c, cmd);
     if (err !== null) {
-      rejectCommand(c, cmd, err);
+      rejectCommand(c, cmd, err, argv);
       return;
     }
   }
   if (!c.authenticated && (cmd.flagBits! & CMD_NO_AUTH) === 0) {
-    rejectCommand(c, cmd, "NOAUTH Authentication required.");
+    rejectCommand(c, cmd, "NOAUTH Authentication required.", argv);
     return;
   }
   if (c.multiQueue !== null && (cmd.flagBits! & CMD_NO_MULTI) !== 0) {
-    rejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
+    rejectCommand(c, cmd, "ERR Command not allowed inside a transaction", argv);
     return;
   }
   // CLIENT PAUSE: after every other guard, before MULTI queueing or the call.
@@ -226,6 +238,7 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   // The command time stays fixed for a whole transaction (Redis's fixed_time_expire).
   if (!server.inExec) server.cmdTime = Math.floor(TIME_ORIGIN + start);
   if (!server.inExec) c.lastCmd = cmd; // CLIENT LIST shows EXEC while it runs
+  c.originalArgv = null;
   cmd.handler!(c, argv);
   const end = performance.now();
   if (chained) server.batchClock = end;
@@ -233,6 +246,25 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   const st = cmd.stats!;
   st.calls++;
   st.usec += dur * 1000;
+  // LATENCY events, SLOWLOG (a blocked command when it is unblocked), MONITOR (not admin
+  // commands), in Redis's order, with the argument vector as the command redacted it.
+  const lat = server.latencyMonitor;
+  if (lat.threshold !== 0 && dur >= lat.threshold) {
+    lat.addSample(cmd.flagBits! & CMD_FAST ? "fast-command" : "command", Math.floor(dur));
+  }
+  const slowlog = server.slowlog;
+  if (c.blocked) {
+    c.blockedArgv = c.originalArgv ?? argv;
+    c.blockedUs = dur * 1000;
+  } else if (
+    slowlog.slowerThan >= 0 && dur * 1000 >= slowlog.slowerThan &&
+    (cmd.flagBits! & CMD_SKIP_SLOWLOG) === 0
+  ) {
+    slowlog.pushIfNeeded(c, c.originalArgv ?? argv, dur * 1000);
+  }
+  if (server.monitors.size !== 0 && (cmd.flagBits! & (CMD_SKIP_MONITOR | CMD_ADMIN)) === 0) {
+    feedMonitors(c, c.originalArgv ?? argv);
+  }
   // A blocked client's latency is recorded when it is served (as Redis does).
   if (server.latencyTracking && !c.blocked) recordCommandLatency(cmd, dur);
   if (stats.totalErrorReplies !== prevErrCount) st.failedCalls++;

@@ -14,6 +14,9 @@ import { IdleCollector } from "./memory.ts";
 import { activeExpireCycle } from "../store/expire.ts";
 import { FunctionRegistry } from "../scripting/functions.ts";
 import { readLatencyTracking } from "./latency.ts";
+import { SlowLog } from "./slowlog.ts";
+import { LatencyMonitor } from "./latency_monitor.ts";
+import { stopMonitor } from "./monitor.ts";
 import {
   discardTransaction,
   touchAllWatchedKeysInDb,
@@ -63,6 +66,10 @@ export class Server {
   shuttingDown = false;
   /** INFO latencystats: config `latency-tracking`. */
   latencyTracking = true;
+  /** MONITOR clients, SLOWLOG, LATENCY events (src/server/monitor.ts, slowlog.ts, latency_monitor.ts). */
+  readonly monitors = new Set<Client>();
+  readonly slowlog: SlowLog;
+  readonly latencyMonitor: LatencyMonitor;
   /** FUNCTION libraries (src/scripting/functions.ts). */
   readonly functions = new FunctionRegistry();
   /** Synchronous snapshot for SHUTDOWN (persistence installs it); returns an error text or null. */
@@ -115,7 +122,9 @@ export class Server {
     const n = config.getNumber("databases");
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.dbHooks));
     for (let i = 0; i < n; i++) this.watchedKeys.push(new Map());
-    this.clientResetHooks.push(discardTransaction);
+    this.clientResetHooks.push(discardTransaction, stopMonitor);
+    this.slowlog = new SlowLog(config);
+    this.latencyMonitor = new LatencyMonitor(config);
     this.readConfig();
     this.memStartup = this.usedMemory();
   }
@@ -182,6 +191,7 @@ export class Server {
   /** Forget a client whose connection has closed. */
   unlinkClient(c: Client): void {
     unwatchAllKeys(c);
+    stopMonitor(c);
     c.closed = true;
     this.clients.delete(c.id);
   }
@@ -192,6 +202,7 @@ export class Server {
     c.closed = true;
     this.clients.delete(c.id);
     unwatchAllKeys(c);
+    stopMonitor(c);
     unblockOnClose(c);
     try {
       c.conn?.close();
