@@ -211,3 +211,16 @@ Deno.test("MONITOR: line format, MULTI/EXEC order, admin commands hidden, RESET,
     new RespError("ERR MONITOR isn't allowed for DENY BLOCKING client"),
   ]);
 });
+
+Deno.test("INFO commandstats: CONFIG RESETSTAT itself is not a failed call", () => {
+  const t = testServer();
+  const c = t.client();
+  t.exec(c, "NOSUCH");
+  t.exec(c, "LPUSH");
+  t.exec(c, "CONFIG", "RESETSTAT");
+  const info = (t.exec(c, "INFO", "commandstats") as RespVerbatim).toString();
+  assertMatch(
+    info,
+    /cmdstat_config\|resetstat:calls=1,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=0/,
+  );
+});

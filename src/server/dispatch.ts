@@ -267,7 +267,8 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   }
   // A blocked client's latency is recorded when it is served (as Redis does).
   if (server.latencyTracking && !c.blocked) recordCommandLatency(cmd, dur);
-  if (stats.totalErrorReplies !== prevErrCount) st.failedCalls++;
+  // ">" as Redis: CONFIG RESETSTAT zeroes the counter while it runs and must not count as failed.
+  if (stats.totalErrorReplies > prevErrCount) st.failedCalls++;
   prevErrCount = stats.totalErrorReplies;
   stats.numCommands++;
   c.commandsProcessed++;
