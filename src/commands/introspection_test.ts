@@ -45,8 +45,20 @@ Deno.test("SLOWLOG: threshold, max len, newest first, GET count, LEN, RESET", ()
   assertEquals(t.exec(c, "SLOWLOG", "RESET"), "OK");
   t.exec(c, "PING");
   assertEquals(t.exec(c, "SLOWLOG", "LEN"), 0);
+  // While logging is off a shorter max length trims nothing; the next loggable command trims.
+  t.exec(c, "CONFIG", "SET", "slowlog-max-len", "128");
+  t.exec(c, "CONFIG", "SET", "slowlog-log-slower-than", "0");
+  t.exec(c, "SLOWLOG", "RESET");
+  t.exec(c, "PING");
+  t.exec(c, "CONFIG", "SET", "slowlog-log-slower-than", "-1");
+  t.exec(c, "CONFIG", "SET", "slowlog-max-len", "1");
+  assertEquals(t.exec(c, "SLOWLOG", "LEN"), 2); // SLOWLOG RESET and PING
+  t.exec(c, "CONFIG", "SET", "slowlog-log-slower-than", "100000");
+  assertEquals(t.exec(c, "SLOWLOG", "LEN"), 1);
+  t.exec(c, "CONFIG", "SET", "slowlog-max-len", "2");
   // A high threshold logs nothing fast.
   t.exec(c, "CONFIG", "SET", "slowlog-log-slower-than", "1000000");
+  t.exec(c, "SLOWLOG", "RESET");
   t.exec(c, "PING");
   assertEquals(t.exec(c, "SLOWLOG", "LEN"), 0);
   assertEquals(t.exec(c, "CONFIG", "GET", "slowlog-*"), [

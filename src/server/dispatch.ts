@@ -256,10 +256,8 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   if (c.blocked) {
     c.blockedArgv = c.originalArgv ?? argv;
     c.blockedUs = dur * 1000;
-  } else if (
-    slowlog.slowerThan >= 0 && dur * 1000 >= slowlog.slowerThan &&
-    (cmd.flagBits! & CMD_SKIP_SLOWLOG) === 0
-  ) {
+  } else if (slowlog.slowerThan >= 0 && (cmd.flagBits! & CMD_SKIP_SLOWLOG) === 0) {
+    // Also trims to slowlog-max-len, as Redis does after every logged-or-not call.
     slowlog.pushIfNeeded(c, c.originalArgv ?? argv, dur * 1000);
   }
   if (server.monitors.size !== 0 && (cmd.flagBits! & (CMD_SKIP_MONITOR | CMD_ADMIN)) === 0) {

@@ -42,25 +42,21 @@ export class SlowLog {
     config.onChange("slowlog-log-slower-than", (v) => {
       this.slowerThan = v as number;
     });
+    // As in Redis, a shorter max length trims the log at the next command that may be logged.
     config.onChange("slowlog-max-len", (v) => {
       this.maxLen = v as number;
-      this.trim();
     });
   }
 
-  /** slowlogPushEntryIfNeeded: `duration` in microseconds. */
+  /** slowlogPushEntryIfNeeded: `duration` in microseconds; trims to the max length. */
   pushIfNeeded(c: Client, argv: readonly string[], duration: number): void {
     if (this.slowerThan < 0) return;
     if (duration >= this.slowerThan) this.entries.unshift(this.#entry(c, argv, duration));
-    this.trim();
+    if (this.entries.length > this.maxLen) this.entries.length = this.maxLen;
   }
 
   reset(): void {
     this.entries = [];
-  }
-
-  trim(): void {
-    if (this.entries.length > this.maxLen) this.entries.length = this.maxLen;
   }
 
   #entry(c: Client, argv: readonly string[], duration: number): SlowlogEntry {
