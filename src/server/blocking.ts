@@ -218,6 +218,7 @@ export function unblockOnClose(c: Client): void {
   c.server.blockedClients.delete(c);
   forgetKeys(c, st);
   c.blocked = false;
+  c.blockedArgv = null;
 }
 
 /**
