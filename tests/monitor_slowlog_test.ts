@@ -5,7 +5,7 @@
 import { createClient } from "redis";
 import { Redis } from "ioredis";
 import { assert, assertEquals, assertMatch } from "../src/testing/assert.ts";
-import { RespConn, RespError, type RunningServer, startServer } from "./helpers.ts";
+import { freePort, RespConn, RespError, type RunningServer, startServer } from "./helpers.ts";
 
 async function withServer(
   args: string[],
@@ -186,6 +186,36 @@ Deno.test("e2e: LATENCY and CONFIG SET of several directives through raw RESP an
     } finally {
       c.close();
       io.disconnect();
+    }
+  });
+});
+
+Deno.test("e2e: CONFIG SET rolls every directive back when one fails to apply (port in use)", async () => {
+  await withServer([], async (s) => {
+    const busy = Deno.listen({ hostname: "127.0.0.1", port: freePort() });
+    const c = await RespConn.connect(s.port);
+    try {
+      const port = (busy.addr as Deno.NetAddr).port;
+      assertEquals(
+        await c.send("CONFIG", "SET", "hz", "11", "port", port, "client-query-buffer-limit", "10m"),
+        new RespError(
+          "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.",
+        ),
+      );
+      assertEquals(await c.send("CONFIG", "GET", "hz", "port", "client-query-buffer-limit"), [
+        "hz",
+        "10",
+        "port",
+        String(s.port),
+        "client-query-buffer-limit",
+        "1073741824",
+      ]);
+      const again = await RespConn.connect(s.port); // still listening on the old port
+      assertEquals(await again.send("PING"), "PONG");
+      again.close();
+    } finally {
+      c.close();
+      busy.close();
     }
   });
 });

@@ -192,6 +192,7 @@ function unblockClient(c: Client, errorsBefore: number, replyMs = 0): void {
     if (c.blockedArgv !== null && (cmd.flagBits! & CMD_SKIP_SLOWLOG) === 0) {
       server.slowlog.pushIfNeeded(c, c.blockedArgv, c.blockedUs + replyMs * 1000);
     }
+    server.latencyMonitor.addSampleIfNeeded("command-unblocking", Math.floor(replyMs));
   }
   c.blockedArgv = null;
 }

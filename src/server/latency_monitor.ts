@@ -163,6 +163,11 @@ export class LatencyMonitor {
       }
       report += "\n";
     }
+    // Non-event advice: transparent huge pages in use by this process.
+    if (anonHugePagesKb() > 0) {
+      advise.add("disable_thp");
+      advices++;
+    }
     if (eventnum === 0 && advices === 0) {
       return report +
         "Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n";
@@ -209,6 +214,10 @@ export class LatencyMonitor {
       report +=
         "- Sudden changes to the 'maxmemory' setting via 'CONFIG SET', or allocation of large objects via sets or sorted sets intersections, STORE option of SORT, Redis Cluster large keys migrations (RESTORE command), may create sudden memory pressure forcing the server to block trying to evict keys. \n";
     }
+    if (advise.has("disable_thp")) {
+      report +=
+        "- I detected a non zero amount of anonymous huge pages used by your process. This creates very serious latency events in different conditions, especially when Redis is persisting on disk. To disable THP support use the command 'echo never > /sys/kernel/mm/transparent_hugepage/enabled', make sure to also add it into /etc/rc.local so that the command will be executed again after a reboot. Note that even if you have already disabled THP, you still need to restart the Redis process to get rid of the huge pages already created.\n";
+    }
     return report;
   }
 
@@ -245,6 +254,19 @@ export class LatencyMonitor {
     const mad = samples ? Math.trunc(dev / samples) : 0;
     return { samples, min, max, avg, mad, period };
   }
+}
+
+/** Redis's THPGetAnonHugePagesSize: the AnonHugePages total of /proc/self/smaps (kB), 0 if unknown. */
+function anonHugePagesKb(): number {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync("/proc/self/smaps");
+  } catch {
+    return 0;
+  }
+  let kb = 0;
+  for (const m of text.matchAll(/^AnonHugePages:\s+(\d+) kB/gm)) kb += Number(m[1]);
+  return kb;
 }
 
 // ---- sparklines (Redis's sparkline.c, filled style) -----------------------------------------
