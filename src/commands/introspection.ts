@@ -6,7 +6,7 @@
 import type { Client } from "../server/client.ts";
 import { cmd, type CommandDef } from "./types.ts";
 import { parseI64 } from "./args.ts";
-import { addReplyHelp, lookupCommandByName } from "./command.ts";
+import { addReplyHelp, addReplySubcommandSyntaxError, lookupCommandByName } from "./command.ts";
 import { startMonitor } from "../server/monitor.ts";
 import { latencyCdf, type LatencyHistogram } from "../server/latency.ts";
 
@@ -19,6 +19,8 @@ function monitorCommand(c: Client): void {
 // ---- SLOWLOG ---------------------------------------------------------------------------------
 
 function slowlogGetCommand(c: Client, argv: string[]): void {
+  // The arity allows more arguments; Redis's handler then answers as for an unknown form.
+  if (argv.length > 3) return addReplySubcommandSyntaxError(c, argv);
   const log = c.server.slowlog;
   let count = 10;
   if (argv.length === 3) {

@@ -35,6 +35,12 @@ Deno.test("SLOWLOG: threshold, max len, newest first, GET count, LEN, RESET", ()
     new RespError("ERR count should be greater than or equal to -1"),
   );
   assertEquals(
+    t.exec(c, "SLOWLOG", "GET", "1", "2"),
+    new RespError(
+      "ERR unknown subcommand or wrong number of arguments for 'GET'. Try SLOWLOG HELP.",
+    ),
+  );
+  assertEquals(
     t.exec(c, "SLOWLOG", "GET", "x"),
     new RespError("ERR count should be greater than or equal to -1"),
   );
