@@ -222,6 +222,10 @@ Deno.test("MONITOR: line format, MULTI/EXEC order, admin commands hidden, RESET,
   t.exec(c, "PING");
   assertEquals(t.feed(m, ""), []);
   assert(!(t.exec(c, "CLIENT", "LIST") as RespVerbatim).toString().includes("flags=O"));
+  // A monitor that QUITs does not see its own QUIT (it is closing).
+  const m2 = t.client();
+  t.exec(m2, "MONITOR");
+  assertEquals(t.exec(m2, "QUIT"), "OK");
   // Inside EXEC, MONITOR is refused (a transaction expects one reply per command).
   t.exec(c, "MULTI");
   t.exec(c, "MONITOR");

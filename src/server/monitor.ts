@@ -64,7 +64,8 @@ export function feedMonitors(c: Client, argv: readonly string[]): void {
     line += catRepr(argv[j]);
   }
   for (const m of server.monitors) {
-    if (m.closed) continue;
+    // A client about to close takes no more output (Redis's prepareClientToWrite).
+    if (m.closed || m.closeAfterReply) continue;
     m.addStatus(line);
     if (m !== c) scheduleFlush(m);
   }
