@@ -246,3 +246,33 @@ Deno.test("INFO commandstats: CONFIG RESETSTAT itself is not a failed call", () 
     /cmdstat_config\|resetstat:calls=1,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=0/,
   );
 });
+
+Deno.test("SLOWLOG: blocked commands as Redis 7.0 logs them (served, CLIENT UNBLOCK, timeout)", async () => {
+  const t = testServer();
+  const c = t.client();
+  const b = t.client();
+  t.exec(c, "CONFIG", "SET", "slowlog-log-slower-than", "0");
+  assertEquals(t.exec(b, "BLPOP", "q", "0"), undefined); // blocked: not logged yet
+  t.exec(c, "SLOWLOG", "RESET");
+  t.exec(c, "RPUSH", "q", "v");
+  assertEquals(t.feed(b, ""), [["q", "v"]]);
+  // Served: logged after the command that served it, with its arguments.
+  assertEquals(slowArgs(t.exec(c, "SLOWLOG", "GET", "2")), [["BLPOP", "q", "0"], [
+    "RPUSH",
+    "q",
+    "v",
+  ]]);
+  // CLIENT UNBLOCK: Redis 7.0 logs the entry after the arguments are gone.
+  t.exec(b, "BLPOP", "q", "0");
+  t.exec(c, "CLIENT", "UNBLOCK", String(b.id));
+  assertEquals(slowArgs(t.exec(c, "SLOWLOG", "GET", "2")), [
+    ["CLIENT", "UNBLOCK", String(b.id)],
+    [],
+  ]);
+  // Timeout: nothing is logged.
+  t.exec(c, "SLOWLOG", "RESET");
+  t.exec(b, "BLPOP", "q", "0.01");
+  await new Promise((r) => setTimeout(r, 100));
+  assertEquals(t.feed(b, ""), [null]);
+  assertEquals(slowArgs(t.exec(c, "SLOWLOG", "GET")), [["SLOWLOG", "RESET"]]);
+});
