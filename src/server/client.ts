@@ -9,6 +9,7 @@ import type { Db } from "../store/db.ts";
 import type { Server } from "./server.ts";
 import type { CommandDef } from "../commands/types.ts";
 import type { QueuedCommand, WatchedKey } from "./multi.ts";
+import type { ClientSubs } from "./pubsub.ts";
 
 export type ReplyMode = "on" | "off" | "skip";
 
@@ -145,8 +146,15 @@ export class Client extends ReplyWriter {
     this.addError("ERR value is not an integer or out of range");
   }
 
-  /** RESP2 subscriber: only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET allowed. */
+  /** Pub/sub (src/server/pubsub.ts): subscribed names, null until the first subscription. */
+  pubsub: ClientSubs | null = null;
+  /** Channels + patterns + shard channels (Redis's CLIENT_PUBSUB flag is `subscriptions > 0`). */
   subscriptions = 0;
+  /** Output ranges [start, end, ...] that CLIENT REPLY OFF|SKIP must not drop (pushes). */
+  keepRanges: number[] | null = null;
+  /** client-output-buffer-limit: when the soft limit was first passed (ms), 0 when under it. */
+  obufSoftSince = 0;
+  /** RESP2 subscriber: only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET allowed. */
   inPubSubContext(): boolean {
     return this.subscriptions > 0 && this.resp === 2;
   }

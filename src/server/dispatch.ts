@@ -93,6 +93,18 @@ export function processCommand(c: Client, argv: string[]): void {
     rejectCommand(c, cmd, "ERR Command not allowed inside a transaction", argv);
     return;
   }
+  // RESP2 subscribed mode: only the pub/sub controls, PING, QUIT and RESET (RESP3 has no limit).
+  if (
+    c.subscriptions !== 0 && c.resp === 2 &&
+    (cmd.parent !== undefined || !ALLOWED_IN_PUBSUB.has(cmd.name))
+  ) {
+    rejectCommand(
+      c,
+      cmd,
+      `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    );
+    return;
+  }
   // CLIENT PAUSE: after every other guard, before MULTI queueing or the call.
   if (server.pauseUntil !== 0 && mustWaitForPause(server, c, cmd)) {
     c.postponedArgv = argv;
@@ -109,6 +121,18 @@ export function processCommand(c: Client, argv: string[]): void {
   }
   call(c, cmd, argv);
 }
+
+const ALLOWED_IN_PUBSUB = new Set([
+  "ping",
+  "subscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "sunsubscribe",
+  "psubscribe",
+  "punsubscribe",
+  "quit",
+  "reset",
+]);
 
 // ---- protected commands (DEBUG, MODULE) -----------------------------------------------------
 
@@ -220,6 +244,28 @@ export function forgetPostponed(server: Server, c: Client): void {
   server.postponedClients.delete(c);
 }
 
+/**
+ * CLIENT REPLY OFF|SKIP: drop what the command wrote from `from` on, except the pushes it produced
+ * (pub/sub output, marked in keepRanges), which Redis never silences.
+ */
+function silenceReply(c: Client, from: number): void {
+  const keep = c.keepRanges;
+  c.keepRanges = null;
+  if (keep === null) {
+    c.outLen = from;
+    return;
+  }
+  let w = from;
+  for (let i = 0; i < keep.length; i += 2) {
+    const s = Math.max(keep[i], from);
+    const e = keep[i + 1];
+    if (e <= s) continue;
+    c.out.copyWithin(w, s, e);
+    w += e - s;
+  }
+  c.outLen = w;
+}
+
 const TIME_ORIGIN = performance.timeOrigin;
 let prevErrCount = 0;
 
@@ -231,6 +277,7 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   // command's failure, not EXEC's.
   prevErrCount = stats.totalErrorReplies;
   const outBefore = c.outLen;
+  if (c.keepRanges !== null) c.keepRanges = null;
   // Inside an input batch the previous command's end time is this one's start (a clock read
   // costs ~100 ns in Deno); cmdTime is the wall clock in whole ms, as Redis's mstime().
   const chained = server.batchClock !== 0;
@@ -271,9 +318,9 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   stats.numCommands++;
   c.commandsProcessed++;
   if (c.replyMode !== "on" && !server.inExec) {
-    if (c.replyMode === "off") c.outLen = outBefore;
+    if (c.replyMode === "off") silenceReply(c, outBefore);
     else if (c.replySkipArmed) {
-      c.outLen = outBefore;
+      silenceReply(c, outBefore);
       c.replyMode = "on";
       c.replySkipArmed = false;
     } else c.replySkipArmed = true;

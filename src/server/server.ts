@@ -18,6 +18,14 @@ import { SlowLog } from "./slowlog.ts";
 import { LatencyMonitor } from "./latency_monitor.ts";
 import { stopMonitor } from "./monitor.ts";
 import {
+  keyspaceEvent,
+  type ObufLimit,
+  obufLimitsFromConfig,
+  PubSub,
+  pubsubReleaseClient,
+} from "./pubsub.ts";
+import { NOTIFY_BIT_BY_CODE } from "./notify.ts";
+import {
   discardTransaction,
   touchAllWatchedKeysInDb,
   touchWatchedKey,
@@ -70,6 +78,12 @@ export class Server {
   readonly monitors = new Set<Client>();
   readonly slowlog: SlowLog;
   readonly latencyMonitor: LatencyMonitor;
+  /** Pub/sub channels and patterns (src/server/pubsub.ts). */
+  readonly pubsub = new PubSub();
+  /** notify-keyspace-events as flag bits (NOTIFY_* in src/server/pubsub.ts). */
+  notifyFlags = 0;
+  /** client-output-buffer-limit per class: normal, replica, pubsub. */
+  obufLimits: ObufLimit[] = [];
   /** FUNCTION libraries (src/scripting/functions.ts). */
   readonly functions = new FunctionRegistry();
   /** Synchronous snapshot for SHUTDOWN (persistence installs it); returns an error text or null. */
@@ -122,7 +136,8 @@ export class Server {
     const n = config.getNumber("databases");
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.dbHooks));
     for (let i = 0; i < n; i++) this.watchedKeys.push(new Map());
-    this.clientResetHooks.push(discardTransaction, stopMonitor);
+    this.clientResetHooks.push(discardTransaction, pubsubReleaseClient, stopMonitor);
+    this.clientCloseHooks.push(unwatchAllKeys, unblockOnClose, pubsubReleaseClient, stopMonitor);
     this.slowlog = new SlowLog(config);
     this.latencyMonitor = new LatencyMonitor(config);
     this.readConfig();
@@ -145,6 +160,8 @@ export class Server {
     bind<number>("maxclients", (v) => (this.maxClients = v));
     bind<number>("timeout", (v) => (this.idleTimeout = v));
     bind<boolean>("protected-mode", (v) => (this.protectedMode = v));
+    bind<number>("notify-keyspace-events", (v) => (this.notifyFlags = v));
+    bind<string>("client-output-buffer-limit", (v) => (this.obufLimits = obufLimitsFromConfig(v)));
     this.latencyTracking = readLatencyTracking(this);
     c.onChange("latency-tracking", (v) => {
       this.latencyTracking = v === true || v === "yes" || v === 1;
@@ -188,22 +205,20 @@ export class Server {
     return c;
   }
 
+  /** Features that keep per-client state register here to release it when the client goes. */
+  readonly clientCloseHooks: ((c: Client) => void)[] = [];
+
   /** Forget a client whose connection has closed. */
   unlinkClient(c: Client): void {
-    unwatchAllKeys(c);
-    stopMonitor(c);
     c.closed = true;
     this.clients.delete(c.id);
+    for (const h of this.clientCloseHooks) h(c);
   }
 
   /** Ask a client's connection to close (CLIENT KILL, limits). Safe to call twice. */
   closeClient(c: Client): void {
     if (c.closed) return;
-    c.closed = true;
-    this.clients.delete(c.id);
-    unwatchAllKeys(c);
-    stopMonitor(c);
-    unblockOnClose(c);
+    this.unlinkClient(c);
     try {
       c.conn?.close();
     } catch {
@@ -223,8 +238,15 @@ export class Server {
     if (this.watchedKeys[db.id].size !== 0) touchWatchedKey(this, db, key);
   }
 
-  /** Keyspace notification (the notify-keyspace-events classes hook in here). */
-  notify(_type: string, _event: string, _key: string, _dbid: number): void {}
+  /**
+   * Keyspace notification: `type` is the class letter of notify-keyspace-events ("g", "$", "x"...),
+   * published when that class and K and/or E are enabled (src/server/pubsub.ts).
+   */
+  notify(type: string, event: string, key: string, dbid: number): void {
+    const flags = this.notifyFlags;
+    if (flags === 0 || (flags & NOTIFY_BIT_BY_CODE[type.charCodeAt(0)]) === 0) return;
+    keyspaceEvent(this, flags, event, key, dbid);
+  }
 
   /**
    * A db is about to be emptied (FLUSHDB; -1: FLUSHALL), called while the keys are still there:
