@@ -488,6 +488,11 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   bool("appendonly", false, {
     validate: (v) => v ? "AOF persistence is not implemented yet" : null,
   }),
+  // SLOW LOG
+  int("slowlog-log-slower-than", 10000, -1n, LONG_MAX),
+  int("slowlog-max-len", 128, 0n, LONG_MAX, { unsigned: true }),
+  // LATENCY MONITOR
+  int("latency-monitor-threshold", 0, 0n, LONG_MAX),
   // EVENT NOTIFICATION
   {
     name: "notify-keyspace-events",

@@ -48,6 +48,18 @@ export class Client extends ReplyWriter {
   flagMaster = false;
   flagReplica = false;
   noEvict = false;
+  /** MONITOR mode (src/server/monitor.ts; CLIENT LIST flag O). */
+  monitor = false;
+  /** The scripting engine's client (MONITOR shows `lua` as its address). */
+  flagScript = false;
+  /**
+   * The argument vector SLOWLOG and MONITOR show for the command being run, when the command
+   * redacted some of it (monitor.ts redactArgument); null otherwise. A blocked command keeps it,
+   * with the time it ran (µs), until it is unblocked (`blockedUs`).
+   */
+  originalArgv: string[] | null = null;
+  blockedArgv: string[] | null = null;
+  blockedUs = 0;
   /** Kill reason waiting to be logged. */
   killed = false;
   /** A flush is under way; `drained` resolves when it ends. */

@@ -14,6 +14,9 @@ import { IdleCollector } from "./memory.ts";
 import { activeExpireCycle } from "../store/expire.ts";
 import { FunctionRegistry } from "../scripting/functions.ts";
 import { readLatencyTracking } from "./latency.ts";
+import { SlowLog } from "./slowlog.ts";
+import { LatencyMonitor } from "./latency_monitor.ts";
+import { stopMonitor } from "./monitor.ts";
 import {
   keyspaceEvent,
   type ObufLimit,
@@ -80,6 +83,10 @@ export class Server {
   shuttingDown = false;
   /** INFO latencystats: config `latency-tracking`. */
   latencyTracking = true;
+  /** MONITOR clients, SLOWLOG, LATENCY events (src/server/monitor.ts, slowlog.ts, latency_monitor.ts). */
+  readonly monitors = new Set<Client>();
+  readonly slowlog: SlowLog;
+  readonly latencyMonitor: LatencyMonitor;
   /** Pub/sub channels and patterns (src/server/pubsub.ts). */
   readonly pubsub = new PubSub();
   /** notify-keyspace-events as flag bits (NOTIFY_* in src/server/pubsub.ts). */
@@ -142,13 +149,21 @@ export class Server {
     const n = config.getNumber("databases");
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.dbHooks));
     for (let i = 0; i < n; i++) this.watchedKeys.push(new Map());
-    this.clientResetHooks.push(discardTransaction, pubsubReleaseClient, disableTracking);
+    this.clientResetHooks.push(
+      discardTransaction,
+      pubsubReleaseClient,
+      disableTracking,
+      stopMonitor,
+    );
     this.clientCloseHooks.push(
       unwatchAllKeys,
       unblockOnClose,
       pubsubReleaseClient,
       disableTracking,
+      stopMonitor,
     );
+    this.slowlog = new SlowLog(config);
+    this.latencyMonitor = new LatencyMonitor(config);
     this.readConfig();
     this.memStartup = this.usedMemory();
   }
