@@ -10,6 +10,7 @@ import type { Server } from "./server.ts";
 import type { CommandDef } from "../commands/types.ts";
 import type { QueuedCommand, WatchedKey } from "./multi.ts";
 import type { ClientSubs } from "./pubsub.ts";
+import { OBUF_STATIC, outputGrew } from "./obuf.ts";
 
 export type ReplyMode = "on" | "off" | "skip";
 
@@ -140,8 +141,16 @@ export class Client extends ReplyWriter {
   subscriptions = 0;
   /** Output ranges [start, end, ...] that CLIENT REPLY OFF|SKIP must not drop (pushes). */
   keepRanges: number[] | null = null;
-  /** client-output-buffer-limit: when the soft limit was first passed (ms), 0 when under it. */
+  /** client-output-buffer-limit: when the soft limit was first passed (unix s), 0 when under it. */
   obufSoftSince = 0;
+  /** Pending output size past which the limits are checked next (src/server/obuf.ts). */
+  obufCheckAt = OBUF_STATIC;
+
+  /** Every append: one comparison, and the output buffer limits each further 16 KB. */
+  protected override ensure(extra: number): void {
+    if (this.outLen + extra > this.obufCheckAt) outputGrew(this, extra);
+    super.ensure(extra);
+  }
   /** RESP2 subscriber: only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET allowed. */
   inPubSubContext(): boolean {
     return this.subscriptions > 0 && this.resp === 2;

@@ -14,13 +14,13 @@ import { IdleCollector } from "./memory.ts";
 import { activeExpireCycle } from "../store/expire.ts";
 import { FunctionRegistry } from "../scripting/functions.ts";
 import { readLatencyTracking } from "./latency.ts";
+import { keyspaceEvent, PubSub, pubsubReleaseClient } from "./pubsub.ts";
 import {
-  keyspaceEvent,
+  closeOnOutputBufferLimit,
+  OBUF_STATIC,
   type ObufLimit,
   obufLimitsFromConfig,
-  PubSub,
-  pubsubReleaseClient,
-} from "./pubsub.ts";
+} from "./obuf.ts";
 import { NOTIFY_BIT_BY_CODE } from "./notify.ts";
 import {
   discardTransaction,
@@ -311,6 +311,7 @@ export class Server {
         this.recentMaxInput[slot] = c.query.buf.length;
       }
       if (c.outLen > this.recentMaxOutput[slot]) this.recentMaxOutput[slot] = c.outLen;
+      if (c.outLen > OBUF_STATIC && closeOnOutputBufferLimit(c, false)) continue;
       if (resetOutPeak) c.outPeak = c.outLen;
     }
   }
