@@ -163,6 +163,15 @@ Deno.test("obuf: soft limit is enforced by the cron when traffic stops", async (
       assert(line !== undefined, "closed while traffic was still flowing below 1 s");
       if (field(line, "omem") > 100_000) break;
     }
+    // INFO's client_recent_max_output_buffer is the same omem measure as CLIENT LIST (the cron
+    // samples it each tick).
+    await sleep(250);
+    const line = await clientLine(r, "idlesub");
+    if (line !== undefined) {
+      const info = await r.send("INFO", "clients") as string;
+      const recent = Number(/client_recent_max_output_buffer:(\d+)/.exec(info)![1]);
+      assert(recent >= 100_000 && recent <= field(line, "omem"), `${recent} vs ${line}`);
+    }
     // No more traffic: the soft limit expires by the clock alone.
     const deadline = Date.now() + 4000;
     while ((await clientLine(r, "idlesub")) !== undefined) {

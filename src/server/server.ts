@@ -20,6 +20,7 @@ import {
   OBUF_STATIC,
   type ObufLimit,
   obufLimitsFromConfig,
+  obufUsed,
 } from "./obuf.ts";
 import { NOTIFY_BIT_BY_CODE } from "./notify.ts";
 import {
@@ -310,7 +311,9 @@ export class Server {
       if (c.query.buf.length > this.recentMaxInput[slot]) {
         this.recentMaxInput[slot] = c.query.buf.length;
       }
-      if (c.outLen > this.recentMaxOutput[slot]) this.recentMaxOutput[slot] = c.outLen;
+      // client_recent_max_output_buffer: the omem measure (beyond the 16 KB static buffer).
+      const omem = obufUsed(c);
+      if (omem > this.recentMaxOutput[slot]) this.recentMaxOutput[slot] = omem;
       if (c.outLen > OBUF_STATIC && closeOnOutputBufferLimit(c, false)) continue;
       if (resetOutPeak) c.outPeak = c.outLen;
     }
