@@ -2,7 +2,7 @@
 import type { Client } from "../server/client.ts";
 import { cmd, type CommandDef } from "./types.ts";
 import { parseInteger } from "./args.ts";
-import { REDIS_COMPAT_VERSION } from "../server/server.ts";
+import { REDIS_COMPAT_VERSION } from "../server/version.ts";
 import { redactArgument } from "../server/monitor.ts";
 
 function pingCommand(c: Client, argv: string[]): void {

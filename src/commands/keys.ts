@@ -264,7 +264,10 @@ function keysCommand(c: Client, argv: string[]): void {
   const volatile = db.expires.size !== 0;
   if (all && !volatile) {
     c.addArrayLen(db.dict.size);
-    for (const key of db.dict.keys()) c.addBulk(key);
+    for (const key of db.dict.keys()) {
+      c.addBulk(key);
+      if (c.closedForWrite) break; // output buffer limit reached (Redis's CLIENT_CLOSE_ASAP)
+    }
     return;
   }
   const at = c.deferLen();
@@ -274,6 +277,7 @@ function keysCommand(c: Client, argv: string[]): void {
     if (volatile && db.keyIsExpired(key)) continue;
     c.addBulk(key);
     n++;
+    if (c.closedForWrite) break;
   }
   c.setDeferredArray(at, n);
 }

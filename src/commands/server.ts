@@ -11,7 +11,7 @@ import os from "node:os";
 import process from "node:process";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import { REDIS_COMPAT_VERSION, REXIS_VERSION } from "../server/server.ts";
+import { REDIS_COMPAT_VERSION, REXIS_VERSION } from "../server/version.ts";
 import { Stats } from "../server/stats.ts";
 import { cmd, type CommandDef } from "./types.ts";
 import { latencyInfoLine, readLatencyPercentiles } from "../server/latency.ts";

@@ -11,6 +11,7 @@ import type { CommandDef } from "../commands/types.ts";
 import type { QueuedCommand, WatchedKey } from "./multi.ts";
 import type { ClientSubs } from "./pubsub.ts";
 import type { ClientTracking } from "./tracking.ts";
+import { OBUF_STATIC, outputGrew } from "./obuf.ts";
 
 export type ReplyMode = "on" | "off" | "skip";
 
@@ -155,8 +156,16 @@ export class Client extends ReplyWriter {
   keepRanges: number[] | null = null;
   /** CLIENT TRACKING state (src/server/tracking.ts), null while tracking is off. */
   tracking: ClientTracking | null = null;
-  /** client-output-buffer-limit: when the soft limit was first passed (ms), 0 when under it. */
+  /** client-output-buffer-limit: when the soft limit was first passed (unix s), 0 when under it. */
   obufSoftSince = 0;
+  /** Pending output size past which the limits are checked next (src/server/obuf.ts). */
+  obufCheckAt = OBUF_STATIC;
+
+  /** Every append: one comparison, and the output buffer limits each further 16 KB. */
+  protected override ensure(extra: number): void {
+    if (this.outLen + extra > this.obufCheckAt) outputGrew(this, extra);
+    super.ensure(extra);
+  }
   /** RESP2 subscriber: only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET allowed. */
   inPubSubContext(): boolean {
     return this.subscriptions > 0 && this.resp === 2;

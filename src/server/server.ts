@@ -17,13 +17,14 @@ import { readLatencyTracking } from "./latency.ts";
 import { SlowLog } from "./slowlog.ts";
 import { LatencyMonitor } from "./latency_monitor.ts";
 import { stopMonitor } from "./monitor.ts";
+import { keyspaceEvent, PubSub, pubsubReleaseClient } from "./pubsub.ts";
 import {
-  keyspaceEvent,
+  closeOnOutputBufferLimit,
+  OBUF_STATIC,
   type ObufLimit,
   obufLimitsFromConfig,
-  PubSub,
-  pubsubReleaseClient,
-} from "./pubsub.ts";
+  obufUsed,
+} from "./obuf.ts";
 import { NOTIFY_BIT_BY_CODE } from "./notify.ts";
 import {
   discardTransaction,
@@ -40,9 +41,7 @@ import {
   trackingLimitUsedSlots,
 } from "./tracking.ts";
 
-export const REXIS_VERSION = "0.1.0";
-/** The Redis version we answer as (INFO redis_version, HELLO version). */
-export const REDIS_COMPAT_VERSION = "7.0.15";
+export { REDIS_COMPAT_VERSION, REXIS_VERSION } from "./version.ts";
 
 export class Server {
   readonly config: Config;
@@ -353,7 +352,10 @@ export class Server {
       if (c.query.buf.length > this.recentMaxInput[slot]) {
         this.recentMaxInput[slot] = c.query.buf.length;
       }
-      if (c.outLen > this.recentMaxOutput[slot]) this.recentMaxOutput[slot] = c.outLen;
+      // client_recent_max_output_buffer: the omem measure (beyond the 16 KB static buffer).
+      const omem = obufUsed(c);
+      if (omem > this.recentMaxOutput[slot]) this.recentMaxOutput[slot] = omem;
+      if (c.outLen > OBUF_STATIC && closeOnOutputBufferLimit(c, false)) continue;
       if (resetOutPeak) c.outPeak = c.outLen;
     }
   }
