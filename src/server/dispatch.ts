@@ -17,6 +17,7 @@ import { recordCommandLatency } from "./latency.ts";
 import { processInput, scheduleFlush } from "./conn.ts";
 import { handleClientsBlockedOnKeys } from "./blocking.ts";
 import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./multi.ts";
+import { OOM_ERROR, refreshWrittenKeys, rejectForOom } from "./evict.ts";
 
 /**
  * Reply an error for a command refused before it ran (counts rejected_calls). Inside MULTI the
@@ -79,6 +80,11 @@ export function processCommand(c: Client, argv: string[]): void {
   }
   if (c.multiQueue !== null && (cmd.flagBits! & CMD_NO_MULTI) !== 0) {
     rejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
+    return;
+  }
+  // maxmemory: evict, then refuse denyoom commands while over the limit (src/server/evict.ts).
+  if (server.evictor.maxmemory !== 0 && rejectForOom(c, cmd)) {
+    rejectCommand(c, cmd, OOM_ERROR);
     return;
   }
   // CLIENT PAUSE: after every other guard, before MULTI queueing or the call.
@@ -227,6 +233,9 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   if (!server.inExec) server.cmdTime = Math.floor(TIME_ORIGIN + start);
   if (!server.inExec) c.lastCmd = cmd; // CLIENT LIST shows EXEC while it runs
   cmd.handler!(c, argv);
+  if (server.evictor.maxmemory !== 0 && (cmd.flagBits! & CMD_WRITE) !== 0) {
+    refreshWrittenKeys(c, cmd, argv);
+  }
   const end = performance.now();
   if (chained) server.batchClock = end;
   const dur = end - start;

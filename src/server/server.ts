@@ -11,6 +11,7 @@ import { ALL_COMMANDS } from "../commands/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { Logger } from "../log.ts";
 import { IdleCollector } from "./memory.ts";
+import { Evictor } from "./evict.ts";
 import { activeExpireCycle } from "../store/expire.ts";
 import { FunctionRegistry } from "../scripting/functions.ts";
 import { readLatencyTracking } from "./latency.ts";
@@ -92,6 +93,8 @@ export class Server {
   #cronTimer: ReturnType<typeof setTimeout> | undefined;
   cronLoops = 0;
   readonly dbHooks: DbHooks;
+  /** maxmemory: used-memory figure, OOM guard, eviction (src/server/evict.ts). */
+  readonly evictor: Evictor;
   /** Optional observers of client lifecycle (tracking, pub/sub clean-up hook in here). */
   onNewClient?: (c: Client) => void;
   onClientClosed?: (c: Client) => void;
@@ -116,7 +119,9 @@ export class Server {
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.dbHooks));
     for (let i = 0; i < n; i++) this.watchedKeys.push(new Map());
     this.clientResetHooks.push(discardTransaction);
+    this.evictor = new Evictor(this);
     this.readConfig();
+    this.evictor.bindConfig();
     this.memStartup = this.usedMemory();
   }
 
@@ -247,6 +252,7 @@ export class Server {
       this.clientsCron(now);
       this.sampleMemory();
       this.idleCollector.tick(now, this.stats.numCommands);
+      this.evictor.cron(this.idleCollector.collections, this.idleCollector.heapAfterGc);
       this.#cronTimer = setTimeout(tick, 1000 / this.hz);
     };
     this.#cronTimer = setTimeout(tick, 1000 / this.hz);
@@ -291,10 +297,9 @@ export class Server {
     }
   }
 
-  /** INFO used_memory: V8 heap in use plus memory held outside it (buffers, WASM). */
+  /** INFO used_memory: the accounted figure maxmemory compares with (src/server/evict.ts). */
   usedMemory(): number {
-    const m = Deno.memoryUsage();
-    const used = m.heapUsed + m.external;
+    const used = this.evictor.usedMemory();
     if (used > this.memPeak) this.memPeak = used;
     return used;
   }
