@@ -1,7 +1,8 @@
 /**
  * maxmemory: the used-memory figure, the OOM guard and key eviction (Redis's evict.c).
  *
- * used_memory = base + client buffers + Σ db.bytes × factor
+ * used_memory = base + client buffers + Σ db.bytes × factor (while maxmemory is set; without it
+ * nothing is accounted and used_memory is the V8 heap in use + external memory, as before)
  * - `db.bytes` is the dataset, accounted incrementally by the Db write methods
  *   (src/store/accounting.ts): checking the limit is a dozen additions, never a heap query;
  * - `base` is the heap that is not the dataset (code, command table, caches): the heap in use at
@@ -34,7 +35,7 @@ import type { Client } from "./client.ts";
 import type { Db } from "../store/db.ts";
 import { CMD_DENYOOM, type CommandDef } from "../commands/types.ts";
 import { isExec } from "./multi.ts";
-import { memPolicy, refreshObject } from "../store/accounting.ts";
+import { countDb, memPolicy, refreshObject } from "../store/accounting.ts";
 import { lfuDecrAndReturn } from "../store/lfu.ts";
 import { getHeapStatistics } from "node:v8";
 import { purgeMemory } from "./memory.ts";
@@ -235,16 +236,12 @@ export class Evictor {
   }
 
   setMaxmemory(v: number): void {
-    // Collections are re-estimated after writes only while a limit is set: catch up once.
-    if (this.maxmemory === 0 && v !== 0) this.recountObjects();
-    this.maxmemory = v;
-  }
-
-  /** Re-estimate every collection (their in-place growth is not tracked without maxmemory). */
-  recountObjects(): void {
-    for (const db of this.server.dbs) {
-      for (const v of db.dict.values()) if (typeof v !== "string") db.bytes += refreshObject(v);
+    // Accounting runs only while a limit is set: count everything once when it starts.
+    if (this.maxmemory === 0 && v !== 0) {
+      for (const db of this.server.dbs) db.bytes = countDb(db.dict, db.expires.size);
     }
+    memPolicy.accounting = v !== 0;
+    this.maxmemory = v;
   }
 
   datasetBytes(): number {
@@ -253,8 +250,15 @@ export class Evictor {
     return n;
   }
 
-  /** used_memory (see the notes at the top). */
+  /**
+   * used_memory (see the notes at the top). Without maxmemory nothing is accounted: the heap in use
+   * plus memory held outside it (buffers) is reported instead.
+   */
   usedMemory(): number {
+    if (this.maxmemory === 0) {
+      const m = Deno.memoryUsage();
+      return m.heapUsed + m.external;
+    }
     return this.base + this.clientsMem + Math.round(this.datasetBytes() * this.factor);
   }
 
@@ -300,6 +304,7 @@ export class Evictor {
    * factor, with a small one the base.
    */
   calibrate(heapUsed: number): void {
+    if (this.maxmemory === 0) return; // nothing is accounted
     const data = this.datasetBytes();
     if (data >= CALIBRATE_MIN) {
       const ratio = Math.min(FACTOR_MAX, Math.max(1, (heapUsed - this.base) / data));

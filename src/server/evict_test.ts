@@ -87,6 +87,8 @@ Deno.test("eviction: allkeys-lru evicts the idlest keys, signals and notifies 'e
     "allkeys-lru",
     "--maxmemory-eviction-tenacity",
     "100",
+    "--maxmemory",
+    "1gb",
   ]);
   const c = t.client();
   const s = t.server;
@@ -165,4 +167,28 @@ Deno.test("OBJECT FREQ follows the LFU counter; IDLETIME refused under LFU", () 
   const e = t.exec(c, "OBJECT", "IDLETIME", "k") as RespError;
   assert(e instanceof RespError && e.message.startsWith("ERR An LFU maxmemory policy is selected"));
   t.exec(c, "CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+});
+
+Deno.test("accounting: setting maxmemory later counts what incremental accounting counts", () => {
+  const ops = (t: ReturnType<typeof testServer>) => {
+    const c = t.client();
+    for (let i = 0; i < 50; i++) {
+      t.exec(c, "SET", `s${i}`, "x".repeat(i * 7));
+      t.exec(c, "RPUSH", "l", `item${i}`);
+      t.exec(c, "HSET", "h", `f${i}`, "v".repeat(i));
+      t.exec(c, "SETEX", `e${i}`, 100, "y");
+    }
+    t.exec(c, "DEL", "s3", "e4");
+    t.exec(c, "PERSIST", "e5");
+    return c;
+  };
+  const t1 = testServer(["--maxmemory", "1gb"]);
+  ops(t1);
+  const incremental = t1.server.dbs[0].bytes;
+  const t2 = testServer();
+  const c2 = ops(t2);
+  assertEquals(t2.server.dbs[0].bytes, 0); // nothing accounted without a limit
+  t2.exec(c2, "CONFIG", "SET", "maxmemory", "1gb");
+  assertEquals(t2.server.dbs[0].bytes, incremental);
+  t2.exec(c2, "CONFIG", "SET", "maxmemory", "0");
 });

@@ -3,8 +3,10 @@
  * maxmemory check is arithmetic, never a heap query (`Deno.memoryUsage()` costs ~9 µs,
  * `v8.getHeapStatistics()` ~0.6 µs: both more than a whole GET).
  *
- * Every db keeps `bytes`, the estimated heap bytes of its keys and values, updated by the Db write
- * methods (set/replace/removeKey/setExpire/persist). The estimates use V8's layouts on x86-64
+ * While maxmemory is set (`memPolicy.accounting`), every db keeps `bytes`, the estimated heap
+ * bytes of its keys and values, updated by the Db write methods (set/replace/removeKey/setExpire/
+ * persist); without a limit they skip it (no extra lookup on SET/DEL), and setting one recounts
+ * every db once (`countDb`). The estimates use V8's layouts on x86-64
  * (Deno ships without pointer compression), checked against the heap after a full GC
  * (200,000 keys, see docs/architecture.md):
  * - a one-byte string of n bytes: 16 bytes of header + n rounded up to 8;
@@ -44,6 +46,8 @@ const SAMPLES = 5;
  * whether the `lru` field holds LFU data, and the LFU parameters.
  */
 export const memPolicy = {
+  /** Keep `Db.bytes` (maxmemory is set). */
+  accounting: false,
   lfu: false,
   lfuLogFactor: 10,
   lfuDecayTime: 1,
@@ -117,6 +121,18 @@ export function valueCost(v: RValue): number {
     counted.set(v, b);
   }
   return b;
+}
+
+/** The accounted bytes of a whole keyspace (collections re-estimated now). */
+export function countDb(dict: Map<string, RValue>, expires: number): number {
+  let n = expires * EXPIRE_COST;
+  for (const [k, v] of dict) {
+    if (typeof v !== "string") {
+      refreshObject(v);
+      n += KEY_OVERHEAD + strBytes(k) + (counted.get(v) ?? 0);
+    } else n += KEY_OVERHEAD + strBytes(k) + strBytes(v);
+  }
+  return n;
 }
 
 /** Re-estimate a collection; returns the change to add to its db's `bytes`. */

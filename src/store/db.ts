@@ -10,8 +10,8 @@
  * - the LRU clock of a key (seconds, for OBJECT IDLETIME and eviction) lives in a third map; under
  *   an LFU maxmemory-policy the same map holds the LFU field (src/store/lfu.ts), as Redis's 24-bit
  *   `lru` field does;
- * - `bytes` is the estimated heap cost of the db's keys and values, kept by the write methods
- *   (src/store/accounting.ts): used_memory and maxmemory read it.
+ * - `bytes` is the estimated heap cost of the db's keys and values, kept by the write methods while
+ *   maxmemory is set (src/store/accounting.ts; recounted when it gets set): maxmemory reads it.
  *
  * Expired keys are never visible: every lookup checks the expire first (lazy expiry) and the
  * server's active cycle samples keys with a TTL (see activeExpireCycle in src/store/expire.ts).
@@ -179,22 +179,34 @@ export class Db {
   /** Insert or overwrite; clears any TTL unless keepTtl. */
   set(key: string, v: RValue, keepTtl = false): void {
     if (this.blockingKeys.size !== 0) this.signalKeyAsReady(key);
-    const old = this.dict.get(key);
-    this.dict.set(key, v);
-    if (old === undefined) {
-      this.bytes += KEY_OVERHEAD + strBytes(key) + valueCost(v);
-      if (this.scanCursors.logging) this.scanCursors.noteInsert(key);
-    } else if (old !== v) this.bytes += valueCost(v) - valueCost(old);
+    if (memPolicy.accounting) {
+      const old = this.dict.get(key);
+      this.dict.set(key, v);
+      if (old === undefined) {
+        this.bytes += KEY_OVERHEAD + strBytes(key) + valueCost(v);
+        if (this.scanCursors.logging) this.scanCursors.noteInsert(key);
+      } else if (old !== v) this.bytes += valueCost(v) - valueCost(old);
+    } else {
+      const n = this.dict.size;
+      this.dict.set(key, v);
+      if (this.dict.size !== n && this.scanCursors.logging) this.scanCursors.noteInsert(key);
+    }
     if (memPolicy.lfu) this.lfuAccess(key);
     else {
       const clock = this.hooks.lruClock();
       if (this.lru.get(key) !== clock) this.lru.set(key, clock);
     }
-    if (!keepTtl && this.expires.size !== 0 && this.expires.delete(key)) this.bytes -= EXPIRE_COST;
+    if (!keepTtl && this.expires.size !== 0 && this.expires.delete(key) && memPolicy.accounting) {
+      this.bytes -= EXPIRE_COST;
+    }
   }
 
   /** Overwrite the value of an existing key in place, keeping its TTL. */
   replace(key: string, v: RValue): void {
+    if (!memPolicy.accounting) {
+      this.dict.set(key, v);
+      return;
+    }
     const old = this.dict.get(key);
     this.dict.set(key, v);
     if (old === undefined) this.bytes += KEY_OVERHEAD + strBytes(key) + valueCost(v);
@@ -209,20 +221,25 @@ export class Db {
 
   /** Remove unconditionally (no expiry check). */
   removeKey(key: string): boolean {
-    const v = this.dict.get(key);
-    if (v === undefined) return false;
-    this.dict.delete(key);
-    this.bytes -= KEY_OVERHEAD + strBytes(key) + valueCost(v);
+    if (memPolicy.accounting) {
+      const v = this.dict.get(key);
+      if (v === undefined) return false;
+      this.dict.delete(key);
+      this.bytes -= KEY_OVERHEAD + strBytes(key) + valueCost(v);
+      if (this.expires.size !== 0 && this.expires.delete(key)) this.bytes -= EXPIRE_COST;
+    } else {
+      if (!this.dict.delete(key)) return false;
+      if (this.expires.size !== 0) this.expires.delete(key);
+    }
     this.lru.delete(key);
     if (this.scanCursors.logging) this.scanCursors.noteDelete(key);
-    if (this.expires.size !== 0 && this.expires.delete(key)) this.bytes -= EXPIRE_COST;
     return true;
   }
 
   setExpire(key: string, when: number): void {
     const n = this.expires.size;
     this.expires.set(key, when);
-    if (this.expires.size !== n) this.bytes += EXPIRE_COST;
+    if (this.expires.size !== n && memPolicy.accounting) this.bytes += EXPIRE_COST;
   }
 
   getExpire(key: string): number | undefined {
@@ -231,7 +248,7 @@ export class Db {
 
   persist(key: string): boolean {
     if (!this.expires.delete(key)) return false;
-    this.bytes -= EXPIRE_COST;
+    if (memPolicy.accounting) this.bytes -= EXPIRE_COST;
     return true;
   }
 
