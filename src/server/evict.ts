@@ -6,7 +6,8 @@
  * - `db.bytes` is the dataset, accounted incrementally by the Db write methods
  *   (src/store/accounting.ts): checking the limit is a dozen additions, never a heap query;
  * - `base` is the heap that is not the dataset (code, command table, caches): the heap in use at
- *   start-up (re-measured after a full GC while the dataset is small);
+ *   start-up. Later growth of non-dataset heap (compiled code, caches) is absorbed by `factor`
+ *   once the dataset is large enough to calibrate it;
  * - `factor` calibrates the estimate against the real heap. The estimates are per entry; V8's
  *   hash tables also keep deleted entries and spare capacity, which under churn (eviction) adds
  *   ~30% (measured). While the dataset is over 16 MB the cron samples the heap at `hz` (one
@@ -301,20 +302,17 @@ export class Evictor {
 
   /**
    * Right after a full GC the heap holds only live data: with a sizeable dataset that fixes the
-   * factor, with a small one the base.
+   * factor. (The base stays the start-up heap: moving it with a small dataset would make
+   * used_memory jump by the noise of a few MB of compiled code and caches.)
    */
   calibrate(heapUsed: number): void {
-    if (this.maxmemory === 0) return; // nothing is accounted
     const data = this.datasetBytes();
-    if (data >= CALIBRATE_MIN) {
-      const ratio = Math.min(FACTOR_MAX, Math.max(1, (heapUsed - this.base) / data));
-      this.#window.length = 0;
-      this.#window.push(ratio);
-      this.#windowSecond = Math.floor(Date.now() / 1000);
-      this.factor = ratio;
-    } else {
-      this.base = Math.max(1024 * 1024, heapUsed - Math.round(data * this.factor));
-    }
+    if (this.maxmemory === 0 || data < CALIBRATE_MIN) return;
+    const ratio = Math.min(FACTOR_MAX, Math.max(1, (heapUsed - this.base) / data));
+    this.#window.length = 0;
+    this.#window.push(ratio);
+    this.#windowSecond = Math.floor(Date.now() / 1000);
+    this.factor = ratio;
   }
 
   /** Redis's startEvictionTimeProc: keep evicting between commands until under the limit. */
