@@ -18,6 +18,8 @@ import { hashCommands } from "./hashes.ts";
 import { sortCommands } from "./sort.ts";
 import { zsetCommands } from "./zsets.ts";
 import { memoryCommands } from "./memory.ts";
+import { pubsubCommands } from "./pubsub.ts";
+import { introspectionCommands } from "./introspection.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
@@ -35,4 +37,6 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...sortCommands,
   ...zsetCommands,
   ...memoryCommands,
+  ...pubsubCommands,
+  ...introspectionCommands,
 ];

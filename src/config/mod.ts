@@ -120,7 +120,7 @@ export class Config {
     let args = argv.slice(1);
     // `save "3600 1 300 100"` / `--save "3600 1"`: one non-empty argument holds the list.
     if (d.multiArg && argv.length === 2 && argv[1] !== "") args = splitArgs(argv[1]) ?? args;
-    const v = parseValue(d, args);
+    const v = parseValue(d, args, this.#values.get(d) ?? d.default);
     if (isInvalid(v)) return v.error;
     if (d.store) {
       const err = d.store(v);
@@ -190,7 +190,7 @@ export class Config {
       const raw = pairs[i][1];
       // CONFIG SET splits multi-argument values on single spaces (sdssplitlen).
       const args = d.multiArg ? (raw === "" ? [] : raw.split(" ")) : [raw];
-      const v = parseValue(d, args);
+      const v = parseValue(d, args, this.get(d.name));
       if (isInvalid(v)) {
         errName = entries[i];
         errStr = v.error;

@@ -15,6 +15,7 @@
 import { parseDouble, parseI64Big } from "../commands/args.ts";
 import { errnoText, formatMemory, memToBigInt, reprString } from "./parse.ts";
 import type { RewriteState } from "./rewrite.ts";
+import { keyspaceEventsFlagsToString, keyspaceEventsStringToFlags } from "../server/notify.ts";
 
 export type ConfigValue = string | number | boolean;
 
@@ -50,8 +51,11 @@ export interface ConfigDef {
   emptyIsNull?: boolean;
   /** Check after parsing; returns a refusal reason. */
   validate?: (v: ConfigValue) => string | null;
-  /** Parse for special types (args already split). */
-  parse?: (args: string[]) => ConfigValue | Invalid;
+  /**
+   * Parse for special types (args already split). `current` is the value before this line or CONFIG
+   * SET, for directives that update part of it (client-output-buffer-limit <class> ...).
+   */
+  parse?: (args: string[], current: ConfigValue) => ConfigValue | Invalid;
   /** Bring an accepted value into range (hz is clamped, not refused). */
   normalize?: (v: ConfigValue) => ConfigValue;
   /** Side effect of setting the value, at load and on CONFIG SET (dir: chdir). */
@@ -79,7 +83,11 @@ const ULLONG_MAX = 18446744073709551615n;
 // ---- parsing by type ---------------------------------------------------------------------------
 
 /** Parse one value for a row (Redis's interface.set without the store). */
-export function parseValue(def: ConfigDef, args: string[]): ConfigValue | Invalid {
+export function parseValue(
+  def: ConfigDef,
+  args: string[],
+  current: ConfigValue = def.default,
+): ConfigValue | Invalid {
   let v: ConfigValue | Invalid;
   switch (def.type) {
     case "bool":
@@ -100,7 +108,7 @@ export function parseValue(def: ConfigDef, args: string[]): ConfigValue | Invali
       v = args[0];
       break;
     case "special":
-      v = def.parse!(args);
+      v = def.parse!(args, current);
       break;
   }
   if (isInvalid(v)) return v;
@@ -314,6 +322,59 @@ function rewriteDir(state: RewriteState, def: ConfigDef): void {
 
 const PROTECTED_ACTION = ["no", "yes", "local"] as const;
 
+/** notify-keyspace-events: class letters, stored as flag bits (src/server/pubsub.ts). */
+function parseNotify(args: string[]): ConfigValue | Invalid {
+  if (args.length !== 1) return { error: "wrong number of arguments" };
+  const flags = keyspaceEventsStringToFlags(args[0]);
+  if (flags === -1) return { error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." };
+  return flags;
+}
+
+function rewriteNotify(state: RewriteState, def: ConfigDef, v: ConfigValue): void {
+  const s = keyspaceEventsFlagsToString(v as number);
+  state.rewriteLine(def.name, `${def.name} ${reprString(s)}`, v !== def.default);
+}
+
+const OBUF_DEFAULT = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+const OBUF_ERR = "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+
+/**
+ * client-output-buffer-limit <class> <hard> <soft> <soft-seconds> [...]: each group replaces its
+ * class in the current value (normal, replica/slave, pubsub), printed as Redis prints it.
+ */
+function parseObuf(args: string[], current: ConfigValue): ConfigValue | Invalid {
+  if (args.length === 0 || args.length % 4 !== 0) {
+    return { error: "Wrong number of arguments in buffer limit configuration." };
+  }
+  const cur = (current as string).split(" ");
+  const slot: Record<string, number> = { normal: 0, slave: 4, replica: 4, pubsub: 8 };
+  for (let j = 0; j < args.length; j += 4) {
+    const at = slot[args[j].toLowerCase()];
+    if (at === undefined) {
+      return { error: "Invalid client class specified in buffer limit configuration." };
+    }
+    const hard = memToBigInt(args[j + 1]);
+    const soft = memToBigInt(args[j + 2]);
+    const secs = parseI64Big(args[j + 3]);
+    if (hard === null || soft === null || secs === null || secs < 0n) return { error: OBUF_ERR };
+    cur[at + 1] = BigInt.asUintN(64, hard).toString();
+    cur[at + 2] = BigInt.asUintN(64, soft).toString();
+    cur[at + 3] = secs.toString();
+  }
+  return cur.join(" ");
+}
+
+function rewriteObuf(state: RewriteState, def: ConfigDef, v: ConfigValue): void {
+  const cur = (v as string).split(" ");
+  const dflt = OBUF_DEFAULT.split(" ");
+  for (let at = 0; at < 12; at += 4) {
+    const same = cur.slice(at, at + 4).join(" ") === dflt.slice(at, at + 4).join(" ");
+    const mem = (i: number) => formatMemory(Number(cur[at + i]));
+    const line = `${def.name} ${cur[at]} ${mem(1)} ${mem(2)} ${cur[at + 3]}`;
+    state.rewriteLine(def.name, line, !same);
+  }
+}
+
 // ---- the table ---------------------------------------------------------------------------------
 
 function int(
@@ -401,6 +462,8 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     read: cwd,
     rewrite: rewriteDir,
   },
+  // KEYS TRACKING
+  int("tracking-table-max-keys", 1000000, 0n, LONG_MAX, { unsigned: true }),
   // SECURITY
   {
     name: "requirepass",
@@ -411,6 +474,14 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   },
   // CLIENTS
   int("maxclients", 10000, 1n, UINT_MAX, { unsigned: true }),
+  {
+    name: "client-output-buffer-limit",
+    type: "special",
+    default: OBUF_DEFAULT,
+    multiArg: true,
+    parse: parseObuf,
+    rewrite: rewriteObuf,
+  },
   // MEMORY MANAGEMENT (src/server/evict.ts)
   mem("maxmemory", 0, 0n, ULLONG_MAX, { unsigned: true }),
   {
@@ -439,6 +510,20 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   bool("appendonly", false, {
     validate: (v) => v ? "AOF persistence is not implemented yet" : null,
   }),
+  // SLOW LOG
+  int("slowlog-log-slower-than", 10000, -1n, LONG_MAX),
+  int("slowlog-max-len", 128, 0n, LONG_MAX, { unsigned: true }),
+  // LATENCY MONITOR
+  int("latency-monitor-threshold", 0, 0n, LONG_MAX),
+  // EVENT NOTIFICATION
+  {
+    name: "notify-keyspace-events",
+    type: "special",
+    default: 0,
+    parse: parseNotify,
+    format: (v) => keyspaceEventsFlagsToString(v as number),
+    rewrite: rewriteNotify,
+  },
   // LATENCY TRACKING
   bool("latency-tracking", true),
   {

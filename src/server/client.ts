@@ -9,6 +9,8 @@ import type { Db } from "../store/db.ts";
 import type { Server } from "./server.ts";
 import type { CommandDef } from "../commands/types.ts";
 import type { QueuedCommand, WatchedKey } from "./multi.ts";
+import type { ClientSubs } from "./pubsub.ts";
+import type { ClientTracking } from "./tracking.ts";
 
 export type ReplyMode = "on" | "off" | "skip";
 
@@ -46,6 +48,18 @@ export class Client extends ReplyWriter {
   flagMaster = false;
   flagReplica = false;
   noEvict = false;
+  /** MONITOR mode (src/server/monitor.ts; CLIENT LIST flag O). */
+  monitor = false;
+  /** The scripting engine's client (MONITOR shows `lua` as its address). */
+  flagScript = false;
+  /**
+   * The argument vector SLOWLOG and MONITOR show for the command being run, when the command
+   * redacted some of it (monitor.ts redactArgument); null otherwise. A blocked command keeps it,
+   * with the time it ran (µs), until it is unblocked (`blockedUs`).
+   */
+  originalArgv: string[] | null = null;
+  blockedArgv: string[] | null = null;
+  blockedUs = 0;
   /** Kill reason waiting to be logged. */
   killed = false;
   /** A flush is under way; `drained` resolves when it ends. */
@@ -133,8 +147,17 @@ export class Client extends ReplyWriter {
     this.addError("ERR value is not an integer or out of range");
   }
 
-  /** RESP2 subscriber: only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET allowed. */
+  /** Pub/sub (src/server/pubsub.ts): subscribed names, null until the first subscription. */
+  pubsub: ClientSubs | null = null;
+  /** Channels + patterns + shard channels (Redis's CLIENT_PUBSUB flag is `subscriptions > 0`). */
   subscriptions = 0;
+  /** Output ranges [start, end, ...] that CLIENT REPLY OFF|SKIP must not drop (pushes). */
+  keepRanges: number[] | null = null;
+  /** CLIENT TRACKING state (src/server/tracking.ts), null while tracking is off. */
+  tracking: ClientTracking | null = null;
+  /** client-output-buffer-limit: when the soft limit was first passed (ms), 0 when under it. */
+  obufSoftSince = 0;
+  /** RESP2 subscriber: only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET allowed. */
   inPubSubContext(): boolean {
     return this.subscriptions > 0 && this.resp === 2;
   }

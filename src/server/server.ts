@@ -15,6 +15,17 @@ import { Evictor } from "./evict.ts";
 import { activeExpireCycle } from "../store/expire.ts";
 import { FunctionRegistry } from "../scripting/functions.ts";
 import { readLatencyTracking } from "./latency.ts";
+import { SlowLog } from "./slowlog.ts";
+import { LatencyMonitor } from "./latency_monitor.ts";
+import { stopMonitor } from "./monitor.ts";
+import {
+  keyspaceEvent,
+  type ObufLimit,
+  obufLimitsFromConfig,
+  PubSub,
+  pubsubReleaseClient,
+} from "./pubsub.ts";
+import { NOTIFY_BIT_BY_CODE } from "./notify.ts";
 import {
   discardTransaction,
   touchAllWatchedKeysInDb,
@@ -22,6 +33,13 @@ import {
   unwatchAllKeys,
   type WatchedKey,
 } from "./multi.ts";
+import {
+  disableTracking,
+  type Tracking,
+  trackingInvalidateKey,
+  trackingInvalidateKeysOnFlush,
+  trackingLimitUsedSlots,
+} from "./tracking.ts";
 
 export const REXIS_VERSION = "0.1.0";
 /** The Redis version we answer as (INFO redis_version, HELLO version). */
@@ -54,6 +72,8 @@ export class Server {
   servingBlocked = false;
   /** WATCH (src/server/multi.ts): per db index, key → the clients' records watching it. */
   readonly watchedKeys: Map<string, WatchedKey[]>[] = [];
+  /** DEBUG PAUSE-CRON 1 skips the cron's work (Redis's pause_cron). */
+  cronPaused = false;
   /** Active expiry can be disabled by DEBUG SET-ACTIVE-EXPIRE 0. */
   activeExpireEnabled = true;
   /** CLIENT PAUSE state: end (ms, 0 = no pause), WRITE-only or ALL, and who waits (dispatch.ts). */
@@ -64,6 +84,20 @@ export class Server {
   shuttingDown = false;
   /** INFO latencystats: config `latency-tracking`. */
   latencyTracking = true;
+  /** MONITOR clients, SLOWLOG, LATENCY events (src/server/monitor.ts, slowlog.ts, latency_monitor.ts). */
+  readonly monitors = new Set<Client>();
+  readonly slowlog: SlowLog;
+  readonly latencyMonitor: LatencyMonitor;
+  /** Pub/sub channels and patterns (src/server/pubsub.ts). */
+  readonly pubsub = new PubSub();
+  /** notify-keyspace-events as flag bits (NOTIFY_* in src/server/pubsub.ts). */
+  notifyFlags = 0;
+  /** client-output-buffer-limit per class: normal, replica, pubsub. */
+  obufLimits: ObufLimit[] = [];
+  /** Client-side caching (src/server/tracking.ts): null until the first CLIENT TRACKING ON. */
+  tracking: Tracking | null = null;
+  /** Clients with tracking on (INFO tracking_clients); call() checks it once per command. */
+  trackingClients = 0;
   /** FUNCTION libraries (src/scripting/functions.ts). */
   readonly functions = new FunctionRegistry();
   /** Synchronous snapshot for SHUTDOWN (persistence installs it); returns an error text or null. */
@@ -118,7 +152,21 @@ export class Server {
     const n = config.getNumber("databases");
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.dbHooks));
     for (let i = 0; i < n; i++) this.watchedKeys.push(new Map());
-    this.clientResetHooks.push(discardTransaction);
+    this.clientResetHooks.push(
+      discardTransaction,
+      pubsubReleaseClient,
+      disableTracking,
+      stopMonitor,
+    );
+    this.clientCloseHooks.push(
+      unwatchAllKeys,
+      unblockOnClose,
+      pubsubReleaseClient,
+      disableTracking,
+      stopMonitor,
+    );
+    this.slowlog = new SlowLog(config);
+    this.latencyMonitor = new LatencyMonitor(config);
     this.evictor = new Evictor(this);
     this.readConfig();
     this.evictor.bindConfig();
@@ -141,6 +189,8 @@ export class Server {
     bind<number>("maxclients", (v) => (this.maxClients = v));
     bind<number>("timeout", (v) => (this.idleTimeout = v));
     bind<boolean>("protected-mode", (v) => (this.protectedMode = v));
+    bind<number>("notify-keyspace-events", (v) => (this.notifyFlags = v));
+    bind<string>("client-output-buffer-limit", (v) => (this.obufLimits = obufLimitsFromConfig(v)));
     this.latencyTracking = readLatencyTracking(this);
     c.onChange("latency-tracking", (v) => {
       this.latencyTracking = v === true || v === "yes" || v === 1;
@@ -184,20 +234,20 @@ export class Server {
     return c;
   }
 
+  /** Features that keep per-client state register here to release it when the client goes. */
+  readonly clientCloseHooks: ((c: Client) => void)[] = [];
+
   /** Forget a client whose connection has closed. */
   unlinkClient(c: Client): void {
-    unwatchAllKeys(c);
     c.closed = true;
     this.clients.delete(c.id);
+    for (const h of this.clientCloseHooks) h(c);
   }
 
   /** Ask a client's connection to close (CLIENT KILL, limits). Safe to call twice. */
   closeClient(c: Client): void {
     if (c.closed) return;
-    c.closed = true;
-    this.clients.delete(c.id);
-    unwatchAllKeys(c);
-    unblockOnClose(c);
+    this.unlinkClient(c);
     try {
       c.conn?.close();
     } catch {
@@ -209,16 +259,27 @@ export class Server {
   keyExpired(db: Db, key: string): void {
     // As Redis's deleteExpiredKeyAndPropagate: "expired" event, modified-key signal; no dirty++.
     this.notify("x", "expired", key, db.id);
-    this.signalModifiedKey(db, key);
+    this.signalModifiedKey(db, key, false);
   }
 
-  /** A key was modified by a command (WATCH, client tracking hook in here). */
-  signalModifiedKey(db: Db, key: string): void {
+  /**
+   * A key was modified (WATCH, client tracking hook in here). `byCommand` is false when no client
+   * made the change (expiry, eviction): BCAST NOLOOP clients are then told too.
+   */
+  signalModifiedKey(db: Db, key: string, byCommand = true): void {
     if (this.watchedKeys[db.id].size !== 0) touchWatchedKey(this, db, key);
+    if (this.tracking !== null) trackingInvalidateKey(this, key, true, byCommand);
   }
 
-  /** Keyspace notification (the notify-keyspace-events classes hook in here). */
-  notify(_type: string, _event: string, _key: string, _dbid: number): void {}
+  /**
+   * Keyspace notification: `type` is the class letter of notify-keyspace-events ("g", "$", "x"...),
+   * published when that class and K and/or E are enabled (src/server/pubsub.ts).
+   */
+  notify(type: string, event: string, key: string, dbid: number): void {
+    const flags = this.notifyFlags;
+    if (flags === 0 || (flags & NOTIFY_BIT_BY_CODE[type.charCodeAt(0)]) === 0) return;
+    keyspaceEvent(this, flags, event, key, dbid);
+  }
 
   /**
    * A db is about to be emptied (FLUSHDB; -1: FLUSHALL), called while the keys are still there:
@@ -228,6 +289,7 @@ export class Server {
     const from = dbid === -1 ? 0 : dbid;
     const to = dbid === -1 ? this.dbs.length - 1 : dbid;
     for (let i = from; i <= to; i++) touchAllWatchedKeysInDb(this, i, this.dbs[i], null);
+    trackingInvalidateKeysOnFlush(this);
   }
 
   /** SWAPDB swapped two dbs' contents (called after the swap): WATCH, blocked clients hook in here. */
@@ -242,6 +304,10 @@ export class Server {
   /** Everything a running server does periodically, at `hz`. */
   startCron(): void {
     const tick = () => {
+      if (this.cronPaused) {
+        this.#cronTimer = setTimeout(tick, 1000 / this.hz);
+        return;
+      }
       this.cronLoops++;
       const now = Date.now();
       this.stats.sample(now);
@@ -250,6 +316,7 @@ export class Server {
         activeExpireCycle(this, 1000 / this.hz);
       }
       this.clientsCron(now);
+      if (this.trackingClients !== 0) trackingLimitUsedSlots(this);
       this.sampleMemory();
       this.idleCollector.tick(now, this.stats.numCommands);
       this.evictor.cron(this.idleCollector.collections, this.idleCollector.heapAfterGc);
