@@ -22,6 +22,7 @@ import { processInput, scheduleFlush } from "./conn.ts";
 import { handleClientsBlockedOnKeys } from "./blocking.ts";
 import { feedMonitors } from "./monitor.ts";
 import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./multi.ts";
+import { OOM_ERROR, refreshWrittenKeys, rejectForOom } from "./evict.ts";
 import { trackingCallEnd, trackingCallStart, trackingCommandRejected } from "./tracking.ts";
 
 /**
@@ -93,6 +94,11 @@ export function processCommand(c: Client, argv: string[]): void {
   }
   if (c.multiQueue !== null && (cmd.flagBits! & CMD_NO_MULTI) !== 0) {
     rejectCommand(c, cmd, "ERR Command not allowed inside a transaction", argv);
+    return;
+  }
+  // maxmemory: evict, then refuse denyoom commands while over the limit (src/server/evict.ts).
+  if (server.evictor.maxmemory !== 0 && rejectForOom(c, cmd)) {
+    rejectCommand(c, cmd, OOM_ERROR, argv);
     return;
   }
   // RESP2 subscribed mode: only the pub/sub controls, PING, QUIT and RESET (RESP3 has no limit).
@@ -292,6 +298,9 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   const tracked = server.trackingClients !== 0;
   const prevCurrent = tracked ? trackingCallStart(c) : null;
   cmd.handler!(c, argv);
+  if (server.evictor.maxmemory !== 0 && (cmd.flagBits! & CMD_WRITE) !== 0) {
+    refreshWrittenKeys(c, cmd, argv);
+  }
   const end = performance.now();
   if (chained) server.batchClock = end;
   const dur = end - start;

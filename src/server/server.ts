@@ -11,6 +11,7 @@ import { ALL_COMMANDS } from "../commands/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { Logger } from "../log.ts";
 import { IdleCollector } from "./memory.ts";
+import { Evictor } from "./evict.ts";
 import { activeExpireCycle } from "../store/expire.ts";
 import { FunctionRegistry } from "../scripting/functions.ts";
 import { readLatencyTracking } from "./latency.ts";
@@ -125,6 +126,8 @@ export class Server {
   #cronTimer: ReturnType<typeof setTimeout> | undefined;
   cronLoops = 0;
   readonly dbHooks: DbHooks;
+  /** maxmemory: used-memory figure, OOM guard, eviction (src/server/evict.ts). */
+  readonly evictor: Evictor;
   /** Optional observers of client lifecycle (tracking, pub/sub clean-up hook in here). */
   onNewClient?: (c: Client) => void;
   onClientClosed?: (c: Client) => void;
@@ -163,7 +166,9 @@ export class Server {
     );
     this.slowlog = new SlowLog(config);
     this.latencyMonitor = new LatencyMonitor(config);
+    this.evictor = new Evictor(this);
     this.readConfig();
+    this.evictor.bindConfig();
     this.memStartup = this.usedMemory();
   }
 
@@ -313,6 +318,7 @@ export class Server {
       if (this.trackingClients !== 0) trackingLimitUsedSlots(this);
       this.sampleMemory();
       this.idleCollector.tick(now, this.stats.numCommands);
+      this.evictor.cron(this.idleCollector.collections, this.idleCollector.heapAfterGc);
       this.#cronTimer = setTimeout(tick, 1000 / this.hz);
     };
     this.#cronTimer = setTimeout(tick, 1000 / this.hz);
@@ -360,10 +366,9 @@ export class Server {
     }
   }
 
-  /** INFO used_memory: V8 heap in use plus memory held outside it (buffers, WASM). */
+  /** INFO used_memory: the accounted figure maxmemory compares with (src/server/evict.ts). */
   usedMemory(): number {
-    const m = Deno.memoryUsage();
-    const used = m.heapUsed + m.external;
+    const used = this.evictor.usedMemory();
     if (used > this.memPeak) this.memPeak = used;
     return used;
   }
