@@ -19,6 +19,8 @@ import { sortCommands } from "./sort.ts";
 import { zsetCommands } from "./zsets.ts";
 import { memoryCommands } from "./memory.ts";
 import { pubsubCommands } from "./pubsub.ts";
+import { bitmapCommands } from "./bitops.ts";
+import { hyperloglogCommands } from "./hyperloglog.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
@@ -37,4 +39,6 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...zsetCommands,
   ...memoryCommands,
   ...pubsubCommands,
+  ...bitmapCommands,
+  ...hyperloglogCommands,
 ];
