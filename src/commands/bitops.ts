@@ -608,25 +608,6 @@ function bitfieldroCommand(c: Client, argv: string[]): void {
   bitfieldGeneric(c, argv, true);
 }
 
-/** bitfieldGetKeys: the key, read-write when any SET/INCRBY is present (COMMAND GETKEYS...). */
-function bitfieldGetKeyFlags(argv: string[]): string[][] {
-  let readonly = true;
-  for (let i = 2; i < argv.length; i++) {
-    const remargs = argv.length - i - 1;
-    const arg = argv[i];
-    if (eqi(arg, "GET") && remargs >= 2) i += 2;
-    else if ((eqi(arg, "SET") || eqi(arg, "INCRBY")) && remargs >= 3) {
-      readonly = false;
-      break;
-    } else if (eqi(arg, "OVERFLOW") && remargs >= 1) i += 1;
-    else {
-      readonly = false; // Redis: invalid syntax, assume RW
-      break;
-    }
-  }
-  return [readonly ? ["RO", "ACCESS"] : ["RW", "ACCESS", "UPDATE"]];
-}
-
 // ---- the table --------------------------------------------------------------------------------
 
 const G = "bitmap";
@@ -802,9 +783,9 @@ export const bitmapCommands: CommandDef[] = [
         "This command allows both access and modification of the key",
       ),
     ],
+    // No getKeys: Redis 7.0 has bitfieldGetKeys only for the per-call key flags, and a row with
+    // getKeys is reported movablekeys here, which BITFIELD is not (COMMAND INFO).
     arguments: BITFIELD_ARGS,
-    getKeys: () => [1],
-    getKeyFlags: bitfieldGetKeyFlags,
   }),
   cmd("bitfield_ro", -2, "readonly fast", [1, 1, 1], "bitmap", bitfieldroCommand, {
     summary:
