@@ -315,6 +315,7 @@ export function createHllReference(): HllKernel {
       p++;
     }
     m[ptr + 15] |= 0x80;
+    m[ptr + len] = 0; // the terminator Redis's sds keeps after the value
     outLen.value = len;
     return 1;
   };

@@ -43,16 +43,20 @@ export class HllEngine {
     k.setup(tmp, raw, histo);
   }
 
-  #work(v: string): Slot {
-    return this.arena.place(v, Math.max(HLL_WORK_CAPACITY, v.length + 64));
+  /**
+   * The value resident in a region it can grow in: a sparse value grows by at most 3 bytes per
+   * register set (`sets`), and promotion needs a dense value's room.
+   */
+  #work(v: string, sets = 0): Slot {
+    return this.arena.place(v, Math.max(HLL_WORK_CAPACITY, v.length + 64) + 3 * sets);
   }
 
   /** PFADD's loop over a valid value; null when the value is corrupt (INVALIDOBJ). */
   add(v: string, elements: string[], maxBytes: number): AddResult | null {
     const a = this.arena;
     a.begin();
-    const sl = this.#work(v);
     const n = elements.length;
+    const sl = this.#work(v, Math.min(n, HLL_REGISTERS));
     let total = 4 * n + 1;
     for (let i = 0; i < n; i++) total += 2 * elements[i].length;
     const eb = a.scratch(total);
@@ -121,7 +125,7 @@ export class HllEngine {
       const sl = a.place(v);
       if (!this.k.rawMerge(sl.ptr, sl.len)) return null;
     }
-    const sl = this.#work(dest);
+    const sl = this.#work(dest, HLL_REGISTERS);
     const len = this.k.rawApply(sl.ptr, sl.len, dense, maxBytes);
     if (len < 0) {
       a.forget(sl);

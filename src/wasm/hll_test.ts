@@ -29,8 +29,8 @@ function randomString(r: () => number, max: number): string {
 }
 
 function addAll(e: HllEngine, v: string, els: string[], max = 3000): string {
-  for (let i = 0; i < els.length; i += 100) {
-    const res = e.add(v, els.slice(i, i + 100), max);
+  for (let i = 0; i < els.length; i += 50) {
+    const res = e.add(v, els.slice(i, i + 50), max);
     assert(res !== null);
     v = res.value;
   }
@@ -150,4 +150,18 @@ Deno.test("hll wasm vs ref: unions, merges and corrupted values agree", () => {
     assertEquals(wasm.toDense(bad), ref.toDense(bad), `todense ${t}`);
     assertEquals(wasm.add(bad, ["p", "q", "r"], 3000), ref.add(bad, ["p", "q", "r"], 3000));
   }
+});
+
+Deno.test("hll wasm vs ref: a large hll-sparse-max-bytes lets sparse values grow in one call", () => {
+  const els = Array.from({ length: 30000 }, (_, i) => `g${i}`);
+  const a = wasm.add(HLL_EMPTY, els, 1_000_000)!;
+  const b = ref.add(HLL_EMPTY, els, 1_000_000)!;
+  assertEquals(a.value.charCodeAt(4), 1);
+  assert(a.value.length > HLL_DENSE_SIZE, `sparse length ${a.value.length}`);
+  assertEquals(a, b);
+  // The same elements 50 at a time (little growth per call) give the same value.
+  assertEquals(addAll(wasm, HLL_EMPTY, els, 1_000_000), a.value);
+  assertEquals(wasm.count(a.value), ref.count(b.value));
+  const m = wasm.merge(HLL_EMPTY, [a.value, wasm.add(HLL_EMPTY, ["zz"], 3000)!.value], 1_000_000);
+  assertEquals(m, ref.merge(HLL_EMPTY, [b.value, ref.add(HLL_EMPTY, ["zz"], 3000)!.value], 1e6));
 });
