@@ -393,7 +393,7 @@ export function createHllReference(): HllKernel {
       }
       updated.value = upd;
       outLen.value = len;
-      return len;
+      return upd;
     },
     hllAddU64(ptr, len, lo, hi, maxBytes) {
       view();

@@ -68,15 +68,14 @@ export class HllEngine {
       dv.setUint32(base + 4 * i, e.length, true);
       data += a.copyIn(data, e);
     }
-    const len = this.k.hllAddMany(sl.ptr, sl.len, base, n, maxBytes);
-    const updated = this.k.updated.value;
-    if (len < 0) {
+    const updated = this.k.hllAddMany(sl.ptr, sl.len, base, n, maxBytes);
+    if (updated < 0) {
       a.forget(sl);
       return null;
     }
     if (updated === 0) return { value: v, updated };
     a.u8[sl.ptr + 15] |= 0x80;
-    return { value: a.read(sl, len), updated };
+    return { value: a.read(sl, this.k.outLen.value), updated };
   }
 
   /** hllCount of one value (the cache is the caller's business); -1 when corrupt. */

@@ -318,8 +318,8 @@ function promote(ptr: usize, len: i32, index: i32, count: i32): i32 {
 
 /**
  * PFADD: add `n` elements to the value at ptr (length len). Elements are laid out at elems as n
- * u32 lengths followed by their bytes. Returns the new length, or -1 when the value is corrupt;
- * `updated` counts the elements that changed a register (the cache is invalidated by the host).
+ * u32 lengths followed by their bytes. Returns how many elements changed a register, or -1 when
+ * the value is corrupt; the new length is in outLen (the cache is invalidated by the host).
  */
 export function hllAddMany(ptr: usize, len: i32, elems: usize, n: i32, maxBytes: f64): i32 {
   let data = elems + (<usize> n << 2);
@@ -343,7 +343,7 @@ export function hllAddMany(ptr: usize, len: i32, elems: usize, n: i32, maxBytes:
   }
   updated = upd;
   outLen = len;
-  return len;
+  return upd;
 }
 
 /** Add one 8-byte element given as two u32 halves (PFSELFTEST); returns 1, 0 or -1. */
