@@ -240,10 +240,25 @@ function pfselftestCommand(c: Client): void {
   else c.addError(err);
 }
 
+/**
+ * A value too big for the kernel's memory (hundreds of MB of corrupt "HLL": module memory cannot
+ * grow past 4 GB) gets an error reply instead of taking the server down.
+ */
+function guarded(h: (c: Client, argv: string[]) => void): (c: Client, argv: string[]) => void {
+  return (c, argv) => {
+    try {
+      h(c, argv);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      c.addError("ERR HyperLogLog value too large for the kernel's memory");
+    }
+  };
+}
+
 const G = "hyperloglog";
 
 export const hyperloglogCommands: CommandDef[] = [
-  cmd("pfadd", -2, "write denyoom fast", [1, 1, 1], "hyperloglog", pfaddCommand, {
+  cmd("pfadd", -2, "write denyoom fast", [1, 1, 1], "hyperloglog", guarded(pfaddCommand), {
     summary: "Adds the specified elements to the specified HyperLogLog.",
     since: "2.8.9",
     group: G,
@@ -254,7 +269,7 @@ export const hyperloglogCommands: CommandDef[] = [
       { name: "element", type: "string", optional: true, multiple: true },
     ],
   }),
-  cmd("pfcount", -2, "readonly may_replicate", [1, -1, 1], "hyperloglog", pfcountCommand, {
+  cmd("pfcount", -2, "readonly may_replicate", [1, -1, 1], "hyperloglog", guarded(pfcountCommand), {
     summary:
       "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).",
     since: "2.8.9",
@@ -272,7 +287,7 @@ export const hyperloglogCommands: CommandDef[] = [
     ],
     arguments: [{ name: "key", type: "key", keySpecIndex: 0, multiple: true }],
   }),
-  cmd("pfmerge", -2, "write denyoom", [1, -1, 1], "hyperloglog", pfmergeCommand, {
+  cmd("pfmerge", -2, "write denyoom", [1, -1, 1], "hyperloglog", guarded(pfmergeCommand), {
     summary: "Merge N different HyperLogLogs into a single one.",
     since: "2.8.9",
     group: G,
@@ -283,7 +298,7 @@ export const hyperloglogCommands: CommandDef[] = [
       { name: "sourcekey", type: "key", keySpecIndex: 1, multiple: true },
     ],
   }),
-  cmd("pfdebug", 3, "write denyoom admin", [2, 2, 1], "hyperloglog", pfdebugCommand, {
+  cmd("pfdebug", 3, "write denyoom admin", [2, 2, 1], "hyperloglog", guarded(pfdebugCommand), {
     summary: "Internal commands for debugging HyperLogLog values",
     since: "2.8.9",
     group: G,

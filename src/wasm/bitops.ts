@@ -6,8 +6,8 @@
  * Strings stay resident in module memory between commands (Arena.place): BITCOUNT of a 1 MB value
  * that has not changed since the last bitmap command copies nothing.
  */
-import { Arena, loadModule } from "./loader.ts";
-import { createBitopsReference } from "./bitops_ref.ts";
+import { Arena, loadModule, type Slot } from "./loader.ts";
+import { countString, createBitopsReference, opStrings, posString } from "./bitops_ref.ts";
 import type { KernelMemory } from "../types/hll.ts";
 
 export const BITOP_AND = 0;
@@ -37,15 +37,27 @@ export class BitopsEngine {
   /** Set bits in bytes [start, end] of s (0 <= start <= end < s.length). */
   count(s: string, start: number, end: number): number {
     this.arena.begin();
-    const sl = this.arena.place(s);
+    const sl = this.#place(s);
+    if (sl === null) return countString(s, start, end);
     return this.k.popcount(sl.ptr + start, end - start + 1);
   }
 
   /** redisBitpos over bytes [start, start + n) of s. */
   pos(s: string, start: number, n: number, bit: number): number {
     this.arena.begin();
-    const sl = this.arena.place(s);
+    const sl = this.#place(s);
+    if (sl === null) return posString(s, start, n, bit);
     return this.k.bitpos(sl.ptr + start, n, bit);
+  }
+
+  /** Arena.place, or null when the memory cannot grow that far (the caller falls back to JS). */
+  #place(s: string): Slot | null {
+    try {
+      return this.arena.place(s);
+    } catch (e) {
+      if (e instanceof RangeError) return null;
+      throw e;
+    }
   }
 
   /**
@@ -75,8 +87,14 @@ export class BitopsEngine {
     if (maxlen === 0) return "";
     const table = a.scratch(8 * srcs.length);
     const ptrs: number[] = [];
-    for (const s of srcs) ptrs.push(a.place(s).ptr);
-    const dst = a.scratch(maxlen + 1);
+    let dst: Slot;
+    try {
+      for (const s of srcs) ptrs.push(a.place(s).ptr);
+      dst = a.scratch(maxlen + 1);
+    } catch (e) {
+      if (e instanceof RangeError) return opStrings(op, srcs);
+      throw e;
+    }
     const dv = a.dv;
     for (let i = 0; i < srcs.length; i++) {
       dv.setUint32(table.ptr + 8 * i, ptrs[i], true);

@@ -71,3 +71,50 @@ export function createBitopsReference(): BitopsKernel {
     },
   };
 }
+
+// ---- string-level fallbacks -------------------------------------------------------------------
+// Used by the engine when module memory cannot grow for a value (hundreds of MB near the 4 GB
+// limit of a 32-bit memory): the same results straight from the binary strings, slowly.
+
+/** Set bits in bytes [start, end] of s. */
+export function countString(s: string, start: number, end: number): number {
+  let c = 0;
+  for (let i = start; i <= end; i++) c += POPCOUNT[s.charCodeAt(i)];
+  return c;
+}
+
+/** redisBitpos over bytes [start, start + n) of s. */
+export function posString(s: string, start: number, n: number, bit: number): number {
+  const skip = bit ? 0 : 255;
+  for (let i = 0; i < n; i++) {
+    const b = s.charCodeAt(start + i);
+    if (b === skip) continue;
+    for (let j = 0; j < 8; j++) if (((b >> (7 - j)) & 1) === bit) return i * 8 + j;
+  }
+  return bit ? -1 : n * 8;
+}
+
+/** BITOP over binary strings (0 AND, 1 OR, 2 XOR, 3 NOT). */
+export function opStrings(op: number, srcs: string[]): string {
+  let maxlen = 0;
+  for (const s of srcs) if (s.length > maxlen) maxlen = s.length;
+  const parts: string[] = [];
+  const chunk: number[] = [];
+  for (let j = 0; j < maxlen; j++) {
+    let out = j < srcs[0].length ? srcs[0].charCodeAt(j) : 0;
+    if (op === 3) out = ~out & 0xff;
+    for (let k = 1; k < srcs.length; k++) {
+      const b = j < srcs[k].length ? srcs[k].charCodeAt(j) : 0;
+      if (op === 0) out &= b;
+      else if (op === 1) out |= b;
+      else out ^= b;
+    }
+    chunk.push(out);
+    if (chunk.length === 8192) {
+      parts.push(String.fromCharCode(...chunk));
+      chunk.length = 0;
+    }
+  }
+  parts.push(String.fromCharCode(...chunk));
+  return parts.join("");
+}

@@ -12,6 +12,7 @@ import {
   bitopsReference,
   bitopsWasm,
 } from "./bitops.ts";
+import { countString, opStrings, posString } from "./bitops_ref.ts";
 
 const wasm = await bitopsWasm();
 const ref = bitopsReference();
@@ -90,4 +91,20 @@ Deno.test("bitops wasm: strings with bytes 0x80-0xff round trip through the copy
   for (let i = 0; i < 5000; i++) s += String.fromCharCode(i % 256);
   assertEquals(wasm.op(BITOP_OR, [s]), s);
   assertEquals(wasm.count(s, 0, s.length - 1), ref.count(s, 0, s.length - 1));
+});
+
+Deno.test("bitops: the string-level fallbacks agree with the kernels", () => {
+  const r = rng(9);
+  for (let t = 0; t < 500; t++) {
+    const n = 1 + Math.floor(r() * 300);
+    const s = bits(r, n);
+    const a = Math.floor(r() * n);
+    const b = a + Math.floor(r() * (n - a));
+    const bit = r() < 0.5 ? 0 : 1;
+    assertEquals(countString(s, a, b), wasm.count(s, a, b));
+    assertEquals(posString(s, a, b - a + 1, bit), wasm.pos(s, a, b - a + 1, bit));
+    const op = Math.floor(r() * 4);
+    const srcs = op === BITOP_NOT ? [s] : [s, bits(r, Math.floor(r() * 300))];
+    assertEquals(opStrings(op, srcs), wasm.op(op, srcs));
+  }
 });
