@@ -147,7 +147,7 @@ async function startRedis(): Promise<{ port: number; stop(): Promise<void> } | n
   };
 }
 
-Deno.test("interop with redis-server: HLL values and COMMAND INFO/DOCS", async (t) => {
+Deno.test("interop with redis-server: HLL values, COMMAND INFO/DOCS/GETKEYSANDFLAGS", async (t) => {
   const redis = await startRedis();
   if (redis === null) {
     console.log("redis-server not installed: interop test skipped");
@@ -202,6 +202,18 @@ Deno.test("interop with redis-server: HLL values and COMMAND INFO/DOCS", async (
           for (const sub of ["INFO", "DOCS"]) {
             assertEquals(await rb.send("COMMAND", sub, name), await ra.send("COMMAND", sub, name));
           }
+        }
+        for (
+          const argv of [
+            ["bitfield", "k", "get", "u8", "0"],
+            ["bitfield", "k", "overflow", "sat", "incrby", "u8", "0", "1"],
+            ["bitfield_ro", "k", "get", "u8", "0"],
+            ["pfcount", "a", "b"],
+            ["bitop", "and", "d", "a", "b"],
+          ]
+        ) {
+          const q = ["COMMAND", "GETKEYSANDFLAGS", ...argv];
+          assertEquals(await rb.send(...q), await ra.send(...q), argv.join(" "));
         }
       } finally {
         ra.close();

@@ -588,7 +588,7 @@ function bitfieldGeneric(c: Client, argv: string[], readonlyCmd: boolean): void 
     }
     v = out + s.slice(from);
   }
-  if (v !== src || created) storeBits(c, key, v, created);
+  if (overlay.size || grown) storeBits(c, key, v, created);
   if (changes) {
     c.server.signalModifiedKey(c.db, key);
     c.server.notify("$", "setbit", key, c.db.id);
@@ -606,6 +606,18 @@ function bitfieldCommand(c: Client, argv: string[]): void {
 
 function bitfieldroCommand(c: Client, argv: string[]): void {
   bitfieldGeneric(c, argv, true);
+}
+
+/** bitfieldGetKeys's flags: read-only unless a SET or INCRBY (or a syntax error) is present. */
+function bitfieldGetKeyFlags(argv: string[]): string[][] {
+  for (let i = 2; i < argv.length; i++) {
+    const remargs = argv.length - i - 1;
+    const arg = argv[i];
+    if (eqi(arg, "GET") && remargs >= 2) i += 2;
+    else if (eqi(arg, "OVERFLOW") && remargs >= 1) i += 1;
+    else return [["RW", "ACCESS", "UPDATE"]];
+  }
+  return [["RO", "ACCESS"]];
 }
 
 // ---- the table --------------------------------------------------------------------------------
@@ -783,9 +795,10 @@ export const bitmapCommands: CommandDef[] = [
         "This command allows both access and modification of the key",
       ),
     ],
-    // No getKeys: Redis 7.0 has bitfieldGetKeys only for the per-call key flags, and a row with
-    // getKeys is reported movablekeys here, which BITFIELD is not (COMMAND INFO).
+    // No getKeys: a row with getKeys is reported movablekeys here, which BITFIELD is not (COMMAND
+    // INFO); getKeyFlags gives the per-call flags (bitfieldGetKeys) for the spec's key.
     arguments: BITFIELD_ARGS,
+    getKeyFlags: bitfieldGetKeyFlags,
   }),
   cmd("bitfield_ro", -2, "readonly fast", [1, 1, 1], "bitmap", bitfieldroCommand, {
     summary:

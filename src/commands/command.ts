@@ -190,6 +190,11 @@ export function getKeysWithFlags(d: CommandDef, argv: string[]): KeyRef[] {
     // With variable_flags Redis asks the command's getkeys_proc for the per-call flags; a row
     // without getKeys has only its specs, whose positions are still right.
     const r = keysFromSpecs(specs, argv);
+    if (r !== null && variable && d.getKeyFlags) {
+      // Per-call flags without movable keys (BITFIELD's bitfieldGetKeys).
+      const kf = d.getKeyFlags(argv, r.map((k) => k.pos));
+      return r.map((k, i) => ({ pos: k.pos, flags: keySpecFlags({ ...specs[0], flags: kf[i] }) }));
+    }
     if (r !== null) return r;
   }
   if (d.getKeys) {
