@@ -76,7 +76,7 @@ function pfaddCommand(c: Client, argv: string[]): void {
     v = s;
   }
   if (argv.length > 2) {
-    const r = hll.add(v, argv.slice(2), sparseMaxBytes(c));
+    const r = hll.add(v, argv, sparseMaxBytes(c), 2);
     if (r === null) {
       c.addError(ERR_INVALID);
       return;

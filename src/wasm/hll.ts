@@ -19,6 +19,9 @@ import {
   type HllKernel,
 } from "../types/hll.ts";
 
+/** Bytes of the fixed element region (lengths + bytes, 2 per char while copying in). */
+const ELEMS_SIZE = 64 * 1024;
+
 export interface AddResult {
   value: string;
   /** Elements that changed a register (server.dirty += updated). */
@@ -40,8 +43,12 @@ export class HllEngine {
     const tmp = arena.reserve(HLL_DENSE_SIZE + 64);
     const raw = arena.reserve(HLL_REGISTERS);
     const histo = arena.reserve(64 * 4);
+    this.#elems = arena.reserve(ELEMS_SIZE);
     k.setup(tmp, raw, histo);
   }
+
+  /** A fixed region for PFADD's elements (larger batches take a scratch slot). */
+  #elems: number;
 
   /**
    * The value resident in a region it can grow in: a sparse value grows by at most 3 bytes per
@@ -51,20 +58,22 @@ export class HllEngine {
     return this.arena.place(v, Math.max(HLL_WORK_CAPACITY, v.length + 64) + 3 * sets);
   }
 
-  /** PFADD's loop over a valid value; null when the value is corrupt (INVALIDOBJ). */
-  add(v: string, elements: string[], maxBytes: number): AddResult | null {
+  /**
+   * PFADD's loop over a valid value: elements[from..]; null when the value is corrupt
+   * (INVALIDOBJ).
+   */
+  add(v: string, elements: string[], maxBytes: number, from = 0): AddResult | null {
     const a = this.arena;
     a.begin();
-    const n = elements.length;
+    const n = elements.length - from;
     const sl = this.#work(v, Math.min(n, HLL_REGISTERS));
     let total = 4 * n + 1;
-    for (let i = 0; i < n; i++) total += 2 * elements[i].length;
-    const eb = a.scratch(total);
-    const base = eb.ptr;
+    for (let i = from; i < elements.length; i++) total += 2 * elements[i].length;
+    const base = total <= ELEMS_SIZE ? this.#elems : a.scratch(total).ptr;
     let data = base + 4 * n;
     const dv = a.dv;
     for (let i = 0; i < n; i++) {
-      const e = elements[i];
+      const e = elements[from + i];
       dv.setUint32(base + 4 * i, e.length, true);
       data += a.copyIn(data, e);
     }
