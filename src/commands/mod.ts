@@ -20,6 +20,8 @@ import { zsetCommands } from "./zsets.ts";
 import { memoryCommands } from "./memory.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { introspectionCommands } from "./introspection.ts";
+import { bitmapCommands } from "./bitops.ts";
+import { hyperloglogCommands } from "./hyperloglog.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
@@ -39,4 +41,6 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...memoryCommands,
   ...pubsubCommands,
   ...introspectionCommands,
+  ...bitmapCommands,
+  ...hyperloglogCommands,
 ];
