@@ -26,6 +26,7 @@ import {
   cellScoreRange,
   CIRCULAR_TYPE,
   distanceInShape,
+  filteredOut,
   formatDistance,
   formatFixed,
   formatHuman,
@@ -34,11 +35,14 @@ import {
   GEO_LONG_MAX,
   GEO_LONG_MIN,
   geoDistance,
+  geohashDecodeInto,
   geohashDecodeScore,
   geohashScore,
   geohashString,
   type GeoShape,
   RECTANGLE_TYPE,
+  type ShapeFilter,
+  shapeFilter,
 } from "../types/geohash.ts";
 
 const NOT_FLOAT = "ERR value is not a valid float";
@@ -188,23 +192,30 @@ function pointsInRange(
   min: number,
   max: number,
   shape: GeoShape,
+  filter: ShapeFilter,
   ga: GeoPoint[],
   limit: number,
 ): void {
   if (!(min < max)) return;
   const rank = z.countBelow((s) => s < min);
+  const p = DECODED;
   z.walk(rank, false, (member, score) => {
     if (!(score < max)) return false;
-    const [lon, lat] = geohashDecodeScore(score);
-    const dist = distanceInShape(shape, lon, lat);
-    if (dist >= 0) ga.push({ lon, lat, dist, score, member });
+    geohashDecodeInto(score, p);
+    if (!filteredOut(filter, p.lon, p.lat)) {
+      const dist = distanceInShape(shape, p.lon, p.lat);
+      if (dist >= 0) ga.push({ lon: p.lon, lat: p.lat, dist, score, member });
+    }
     return !(ga.length && limit && ga.length >= limit);
   });
 }
 
+const DECODED = { lon: 0, lat: 0 };
+
 /** membersOfAllNeighbors: the 9 cells, skipping excluded ones and repeats of the previous one. */
 function membersOfAllNeighbors(z: ZSet, shape: GeoShape, ga: GeoPoint[], limit: number): void {
   const cells = areasByShape(shape);
+  const filter = shapeFilter(shape);
   let last = 0;
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
@@ -216,7 +227,7 @@ function membersOfAllNeighbors(z: ZSet, shape: GeoShape, ga: GeoPoint[], limit: 
     ) continue;
     if (ga.length && limit && ga.length >= limit) break;
     const [min, max] = cellScoreRange(cell);
-    pointsInRange(z, min, max, shape, ga, limit);
+    pointsInRange(z, min, max, shape, filter, ga, limit);
     last = i;
   }
 }

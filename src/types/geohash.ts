@@ -178,17 +178,34 @@ export function geohashScore(lon: number, lat: number): number {
 
 /** Decoded [longitude, latitude] of a score (decodeGeohash): the centre of its step-26 cell. */
 export function geohashDecodeScore(score: number): [number, number] {
+  geohashDecodeInto(score, DECODED);
+  return [DECODED.lon, DECODED.lat];
+}
+
+const DECODED = { lon: 0, lat: 0 };
+
+/**
+ * geohashDecodeScore without allocating: the result goes to `out` (the search loop). Same
+ * arithmetic as cellArea + geohashDecodeAreaToLongLat.
+ */
+export function geohashDecodeInto(score: number, out: { lon: number; lat: number }): void {
   toU64(score);
-  const lat = (compact16(loW) | (compact16(hiW) << 16)) >>> 0;
-  const lon = (compact16(loW >>> 1) | (compact16(hiW >>> 1) << 16)) >>> 0;
-  const a = cellArea({ lat, lon, step: GEO_STEP_MAX });
-  let x = (a.lonMin + a.lonMax) / 2;
+  const ilat = (compact16(loW) | (compact16(hiW) << 16)) >>> 0;
+  const ilon = (compact16(loW >>> 1) | (compact16(hiW >>> 1) << 16)) >>> 0;
+  const latScale = GEO_LAT_MAX - GEO_LAT_MIN;
+  const lonScale = GEO_LONG_MAX - GEO_LONG_MIN;
+  const latMin = GEO_LAT_MIN + (ilat * 1.0 / TWO26) * latScale;
+  const latMax = GEO_LAT_MIN + (((ilat + 1) >>> 0) * 1.0 / TWO26) * latScale;
+  const lonMin = GEO_LONG_MIN + (ilon * 1.0 / TWO26) * lonScale;
+  const lonMax = GEO_LONG_MIN + (((ilon + 1) >>> 0) * 1.0 / TWO26) * lonScale;
+  let x = (lonMin + lonMax) / 2;
   if (x > GEO_LONG_MAX) x = GEO_LONG_MAX;
   if (x < GEO_LONG_MIN) x = GEO_LONG_MIN;
-  let y = (a.latMin + a.latMax) / 2;
+  let y = (latMin + latMax) / 2;
   if (y > GEO_LAT_MAX) y = GEO_LAT_MAX;
   if (y < GEO_LAT_MIN) y = GEO_LAT_MIN;
-  return [x, y];
+  out.lon = x;
+  out.lat = y;
 }
 
 /** geohashDecode over the WGS84 ranges. Index + 1 wraps as uint32 arithmetic does in C. */
@@ -393,6 +410,56 @@ export function distanceInShape(shape: GeoShape, lon: number, lat: number): numb
   if (latDistance(lat, shape.lat) > heightM / 2) return -1;
   if (geoDistance(lon, lat, shape.lon, lat) > widthM / 2) return -1;
   return geoDistance(shape.lon, shape.lat, lon, lat);
+}
+
+/**
+ * A cheap test that a decoded point is certainly outside the shape, so the exact (and costly)
+ * distance is computed only for the rest. Never rejects a point Redis would accept:
+ * - the haversine distance is at least the latitude arc R |dlat|;
+ * - hav(d / R) = hav(dlat) + cos(lat1) cos(lat2) hav(dlon) >= cos(lat1) cos(lat2) hav(dlon), and
+ *   cos(lat2) >= cos of the largest latitude that passed the first test, so |dlon| beyond a bound
+ *   computed once per search also means outside (for a box: the width test at the point's latitude,
+ *   2R asin(cos(lat) |sin(dlon / 2)|) > width / 2, bounded the same way).
+ * Both bounds carry a 1e-9 relative margin, far above the rounding of either computation; a point
+ * in the margin just takes the exact path.
+ */
+export interface ShapeFilter {
+  /** Latitude half-band in degrees. */
+  dLat: number;
+  /** Longitude half-band in radians (Infinity: no longitude filter). */
+  dLon: number;
+  lonR: number;
+  lat: number;
+}
+
+const MARGIN = 1 + 1e-9;
+
+export function shapeFilter(shape: GeoShape): ShapeFilter {
+  const circ = shape.type === CIRCULAR_TYPE;
+  const latLim = (circ ? shape.radius : shape.height / 2) * shape.conversion;
+  const lonLim = (circ ? shape.radius : shape.width / 2) * shape.conversion;
+  const dLat = radDeg((latLim / EARTH_RADIUS_IN_METERS) * MARGIN) + 1e-12;
+  const maxAbsLat = Math.abs(shape.lat) + dLat;
+  let dLon = Infinity;
+  if (maxAbsLat < 89) {
+    const cosMin = Math.cos(degRad(maxAbsLat)) / MARGIN;
+    const half = lonLim / (2 * EARTH_RADIUS_IN_METERS);
+    if (half < Math.PI / 4) {
+      const k = circ ? Math.sqrt(Math.cos(degRad(shape.lat)) / MARGIN * cosMin) : cosMin;
+      const sv = Math.sin(half) * MARGIN / k;
+      if (sv < 0.5) dLon = 2 * Math.asin(sv) * MARGIN + 1e-12;
+    }
+  }
+  return { dLat, dLon, lonR: degRad(shape.lon), lat: shape.lat };
+}
+
+/** True when the point is certainly outside the shape the filter was made for. */
+export function filteredOut(f: ShapeFilter, lon: number, lat: number): boolean {
+  if (Math.abs(lat - f.lat) > f.dLat) return true;
+  if (f.dLon === Infinity) return false;
+  let d = Math.abs(degRad(lon) - f.lonR);
+  if (d > Math.PI) d = 2 * Math.PI - d;
+  return d > f.dLon;
 }
 
 // ---- printing ------------------------------------------------------------------------------------

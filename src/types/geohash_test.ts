@@ -7,7 +7,9 @@ import {
   areasByShape,
   cellScoreRange,
   CIRCULAR_TYPE,
+  distanceInShape,
   estimateStepsByRadius,
+  filteredOut,
   formatDistance,
   formatFixed,
   formatHuman,
@@ -17,6 +19,7 @@ import {
   geohashString,
   geoUsesLibm,
   RECTANGLE_TYPE,
+  shapeFilter,
 } from "./geohash.ts";
 
 /** name, lon, lat (as given to GEOADD), score, GEOPOS lon, GEOPOS lat, GEOHASH. */
@@ -258,4 +261,41 @@ Deno.test("geohash: search cells", () => {
   assert(lo <= palermo && palermo < hi);
   const box = { ...circle, type: RECTANGLE_TYPE, radius: 0, width: 400, height: 400 };
   assertEquals(areasByShape(box)[0]!.step, centre.step);
+});
+
+Deno.test("geohash: the search prefilter never drops a point the exact test keeps", () => {
+  let seed = 12345;
+  const rnd = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
+  let dropped = 0;
+  for (let s = 0; s < 300; s++) {
+    const circle = rnd() < 0.5;
+    const size = [10, 1000, 50_000, 500_000, 3_000_000, 9_000_000][Math.floor(rnd() * 6)] * rnd();
+    const shape = {
+      type: circle ? CIRCULAR_TYPE : RECTANGLE_TYPE,
+      lon: rnd() * 360 - 180,
+      lat: (rnd() * 2 - 1) * 85,
+      radius: size,
+      width: size * 2 * rnd(),
+      height: size * 2 * rnd(),
+      conversion: 1,
+    };
+    const f = shapeFilter(shape);
+    for (let i = 0; i < 2000; i++) {
+      // Points around the shape's edge, where a wrong bound would show.
+      const spread = (size / 6372797.560856) * (180 / Math.PI) * (0.5 + rnd());
+      let lon = shape.lon + (rnd() * 2 - 1) * spread * 3;
+      if (lon > 180) lon -= 360;
+      if (lon < -180) lon += 360;
+      const lat = Math.max(-85.05, Math.min(85.05, shape.lat + (rnd() * 2 - 1) * spread));
+      const inside = distanceInShape(shape, lon, lat) >= 0;
+      if (filteredOut(f, lon, lat)) {
+        assert(!inside, `dropped ${lon},${lat} of ${JSON.stringify(shape)}`);
+        dropped++;
+      }
+    }
+  }
+  assert(dropped > 100_000, `the filter should drop most outside points (${dropped})`);
 });
