@@ -67,6 +67,8 @@ export interface BenchTest {
    * LPUSH that fills the list); matched as a prefix of the row name. Default: the `-t` name.
    */
   csvRow?: string;
+  /** Commands sent once to both servers before the test's first run (data the test reads). */
+  setup?: () => Iterable<string[]>;
 }
 
 export const TESTS: BenchTest[] = [
@@ -90,8 +92,51 @@ export const TESTS: BenchTest[] = [
   { name: "LRANGE_300", test: "lrange_300", scale: 0.1 },
   { name: "LRANGE_500", test: "lrange_500", scale: 0.05 },
   { name: "LRANGE_600", test: "lrange_600", scale: 0.05 },
+  // Geo: GEOADD points near (13, 38) (redis-benchmark fills __rand_int__ with 12 digits, so
+  // "13.__rand_int__" is a valid longitude); GEOSEARCH around a fixed point of 10,000 points spread
+  // over 1x1 degree (a 5 km radius holds ~76 of them, its 9 cells ~850).
+  {
+    name: "GEOADD",
+    command: ["GEOADD", "geo:add", "13.__rand_int__", "38.__rand_int__", "m:__rand_int__"],
+  },
+  {
+    name: "GEOSEARCH",
+    command: ["GEOSEARCH", "geo:bench", "FROMLONLAT", "13.5", "38.5", "BYRADIUS", "5", "km"],
+    setup: geoBenchPoints,
+    scale: 0.05,
+  },
+  {
+    name: "GEOSEARCH_ASC",
+    command: [
+      "GEOSEARCH",
+      "geo:bench",
+      "FROMLONLAT",
+      "13.5",
+      "38.5",
+      "BYRADIUS",
+      "5",
+      "km",
+      "ASC",
+      "COUNT",
+      "10",
+      "WITHDIST",
+    ],
+    setup: geoBenchPoints,
+    scale: 0.05,
+  },
   // Custom rows look like: { name: "XADD", command: ["XADD", "s", "*", "f", "v"] },
 ];
+
+/** 10,000 deterministic points in [13, 14] x [38, 39] in the key geo:bench (GEOSEARCH rows). */
+function geoBenchPoints(): Iterable<string[]> {
+  let seed = 1;
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  return batched(10_000, 100, ["GEOADD", "geo:bench"], (i) => [
+    String(13 + rnd()),
+    String(38 + rnd()),
+    `m:${i}`,
+  ]);
+}
 
 /** Verification of a loaded dataset: the command must reply with the integer `expect`. */
 export interface DatasetCheck {
@@ -995,6 +1040,7 @@ async function throughput(opts: Options, logDir: string): Promise<boolean> {
 
   const results: TestResult[] = [];
   const warmed = new Set<BenchTest>();
+  const prepared = new Set<BenchTest>();
   try {
     for (const mode of opts.modes) {
       const pipeline = mode === "pipeline" ? opts.pipeline : 1;
@@ -1013,6 +1059,17 @@ async function throughput(opts: Options, logDir: string): Promise<boolean> {
           errors: [],
         };
         results.push(res);
+        if (t.setup && !prepared.has(t)) {
+          prepared.add(t);
+          for (const s of [rexis, redis]) {
+            for (const c of t.setup()) {
+              const r = await command(s.port, c);
+              if (typeof r === "object" && r !== null && "error" in r) {
+                say(`  setup ${t.name} on ${s.label}: ${r.error}`);
+              }
+            }
+          }
+        }
         if (opts.warmup > 0 && !warmed.has(t)) {
           warmed.add(t);
           for (const s of [rexis, redis]) {
