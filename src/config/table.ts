@@ -461,6 +461,8 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     read: cwd,
     rewrite: rewriteDir,
   },
+  // KEYS TRACKING
+  int("tracking-table-max-keys", 1000000, 0n, LONG_MAX, { unsigned: true }),
   // SECURITY
   {
     name: "requirepass",

@@ -34,6 +34,7 @@ import type { Db } from "../store/db.ts";
 import { ldToNumber, parseLongDouble } from "../types/longdouble.ts";
 import { resumeClient } from "./conn.ts";
 import { recordCommandLatency } from "./latency.ts";
+import { trackingServeEnd, trackingServeStart } from "./tracking.ts";
 
 /** Writes the reply for data now at `key`; false when this client cannot be served by it. */
 export type ServeFn = (c: Client, key: string) => boolean;
@@ -273,8 +274,13 @@ function serveKey(server: Server, db: Db, key: string, served: Client[]): void {
     const errors = server.stats.totalErrorReplies;
     const t0 = performance.now();
     const out = c.outLen;
-    if (!st.serve(c, key)) continue;
-    dropIfRepliesOff(c, out);
+    // Tracking: invalidations for the receiver wait until it has its reply (Redis's afterCommand).
+    const tracked = server.trackingClients !== 0;
+    const prev = tracked ? trackingServeStart(c) : null;
+    const ok = st.serve(c, key);
+    if (ok) dropIfRepliesOff(c, out);
+    if (tracked) trackingServeEnd(c, prev);
+    if (!ok) continue;
     unblockClient(c, errors, performance.now() - t0);
     served.push(c);
   }

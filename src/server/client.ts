@@ -10,6 +10,7 @@ import type { Server } from "./server.ts";
 import type { CommandDef } from "../commands/types.ts";
 import type { QueuedCommand, WatchedKey } from "./multi.ts";
 import type { ClientSubs } from "./pubsub.ts";
+import type { ClientTracking } from "./tracking.ts";
 
 export type ReplyMode = "on" | "off" | "skip";
 
@@ -140,6 +141,8 @@ export class Client extends ReplyWriter {
   subscriptions = 0;
   /** Output ranges [start, end, ...] that CLIENT REPLY OFF|SKIP must not drop (pushes). */
   keepRanges: number[] | null = null;
+  /** CLIENT TRACKING state (src/server/tracking.ts), null while tracking is off. */
+  tracking: ClientTracking | null = null;
   /** client-output-buffer-limit: when the soft limit was first passed (ms), 0 when under it. */
   obufSoftSince = 0;
   /** RESP2 subscriber: only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET allowed. */

@@ -17,6 +17,7 @@ import { recordCommandLatency } from "./latency.ts";
 import { processInput, scheduleFlush } from "./conn.ts";
 import { handleClientsBlockedOnKeys } from "./blocking.ts";
 import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./multi.ts";
+import { trackingCallEnd, trackingCallStart, trackingCommandRejected } from "./tracking.ts";
 
 /**
  * Reply an error for a command refused before it ran (counts rejected_calls). Inside MULTI the
@@ -26,6 +27,7 @@ import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./
 export function rejectCommand(c: Client, cmd: CommandDef | undefined, msg: string): void {
   if (c.multiQueue !== null) c.dirtyExec = true;
   if (cmd) cmd.stats!.rejectedCalls++;
+  if (c.tracking !== null) trackingCommandRejected(c, cmd);
   if (isExec(cmd)) {
     // Redis formats the reason from its own text: "ERR " (added by the reply) is not part of it.
     execCommandAbort(c, msg.startsWith("ERR ") ? msg.slice(4) : msg);
@@ -273,6 +275,9 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   // The command time stays fixed for a whole transaction (Redis's fixed_time_expire).
   if (!server.inExec) server.cmdTime = Math.floor(TIME_ORIGIN + start);
   if (!server.inExec) c.lastCmd = cmd; // CLIENT LIST shows EXEC while it runs
+  // Client-side caching (src/server/tracking.ts): one check when no client tracks.
+  const tracked = server.trackingClients !== 0;
+  const prevCurrent = tracked ? trackingCallStart(c) : null;
   cmd.handler!(c, argv);
   const end = performance.now();
   if (chained) server.batchClock = end;
@@ -294,6 +299,7 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
       c.replySkipArmed = false;
     } else c.replySkipArmed = true;
   }
+  if (tracked) trackingCallEnd(c, cmd, argv, prevCurrent);
   // Serve clients blocked on keys this command made ready (not inside EXEC: after it).
   if (server.readyDbs.size !== 0 && !server.inExec) handleClientsBlockedOnKeys(server);
 }

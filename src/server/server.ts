@@ -29,6 +29,13 @@ import {
   unwatchAllKeys,
   type WatchedKey,
 } from "./multi.ts";
+import {
+  disableTracking,
+  type Tracking,
+  trackingInvalidateKey,
+  trackingInvalidateKeysOnFlush,
+  trackingLimitUsedSlots,
+} from "./tracking.ts";
 
 export const REXIS_VERSION = "0.1.0";
 /** The Redis version we answer as (INFO redis_version, HELLO version). */
@@ -61,6 +68,8 @@ export class Server {
   servingBlocked = false;
   /** WATCH (src/server/multi.ts): per db index, key → the clients' records watching it. */
   readonly watchedKeys: Map<string, WatchedKey[]>[] = [];
+  /** DEBUG PAUSE-CRON 1 skips the cron's work (Redis's pause_cron). */
+  cronPaused = false;
   /** Active expiry can be disabled by DEBUG SET-ACTIVE-EXPIRE 0. */
   activeExpireEnabled = true;
   /** CLIENT PAUSE state: end (ms, 0 = no pause), WRITE-only or ALL, and who waits (dispatch.ts). */
@@ -77,6 +86,10 @@ export class Server {
   notifyFlags = 0;
   /** client-output-buffer-limit per class: normal, replica, pubsub. */
   obufLimits: ObufLimit[] = [];
+  /** Client-side caching (src/server/tracking.ts): null until the first CLIENT TRACKING ON. */
+  tracking: Tracking | null = null;
+  /** Clients with tracking on (INFO tracking_clients); call() checks it once per command. */
+  trackingClients = 0;
   /** FUNCTION libraries (src/scripting/functions.ts). */
   readonly functions = new FunctionRegistry();
   /** Synchronous snapshot for SHUTDOWN (persistence installs it); returns an error text or null. */
@@ -129,8 +142,13 @@ export class Server {
     const n = config.getNumber("databases");
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.dbHooks));
     for (let i = 0; i < n; i++) this.watchedKeys.push(new Map());
-    this.clientResetHooks.push(discardTransaction, pubsubReleaseClient);
-    this.clientCloseHooks.push(unwatchAllKeys, unblockOnClose, pubsubReleaseClient);
+    this.clientResetHooks.push(discardTransaction, pubsubReleaseClient, disableTracking);
+    this.clientCloseHooks.push(
+      unwatchAllKeys,
+      unblockOnClose,
+      pubsubReleaseClient,
+      disableTracking,
+    );
     this.readConfig();
     this.memStartup = this.usedMemory();
   }
@@ -221,12 +239,16 @@ export class Server {
   keyExpired(db: Db, key: string): void {
     // As Redis's deleteExpiredKeyAndPropagate: "expired" event, modified-key signal; no dirty++.
     this.notify("x", "expired", key, db.id);
-    this.signalModifiedKey(db, key);
+    this.signalModifiedKey(db, key, false);
   }
 
-  /** A key was modified by a command (WATCH, client tracking hook in here). */
-  signalModifiedKey(db: Db, key: string): void {
+  /**
+   * A key was modified (WATCH, client tracking hook in here). `byCommand` is false when no client
+   * made the change (expiry, eviction): BCAST NOLOOP clients are then told too.
+   */
+  signalModifiedKey(db: Db, key: string, byCommand = true): void {
     if (this.watchedKeys[db.id].size !== 0) touchWatchedKey(this, db, key);
+    if (this.tracking !== null) trackingInvalidateKey(this, key, true, byCommand);
   }
 
   /**
@@ -247,6 +269,7 @@ export class Server {
     const from = dbid === -1 ? 0 : dbid;
     const to = dbid === -1 ? this.dbs.length - 1 : dbid;
     for (let i = from; i <= to; i++) touchAllWatchedKeysInDb(this, i, this.dbs[i], null);
+    trackingInvalidateKeysOnFlush(this);
   }
 
   /** SWAPDB swapped two dbs' contents (called after the swap): WATCH, blocked clients hook in here. */
@@ -261,6 +284,10 @@ export class Server {
   /** Everything a running server does periodically, at `hz`. */
   startCron(): void {
     const tick = () => {
+      if (this.cronPaused) {
+        this.#cronTimer = setTimeout(tick, 1000 / this.hz);
+        return;
+      }
       this.cronLoops++;
       const now = Date.now();
       this.stats.sample(now);
@@ -269,6 +296,7 @@ export class Server {
         activeExpireCycle(this, 1000 / this.hz);
       }
       this.clientsCron(now);
+      if (this.trackingClients !== 0) trackingLimitUsedSlots(this);
       this.sampleMemory();
       this.idleCollector.tick(now, this.stats.numCommands);
       this.#cronTimer = setTimeout(tick, 1000 / this.hz);
