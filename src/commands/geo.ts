@@ -12,8 +12,14 @@
  * come out in Redis's order. STORE / STOREDIST / GEOSEARCHSTORE write a zset ("georadiusstore" or
  * "geosearchstore" event; "del" when the result is empty and the destination existed).
  *
+ * Deviations (none visible in normal use):
+ * - Without --allow-ffi, sin/cos/asin are V8's, which differ from glibc's in the last bit for
+ *   ~0.1% of arguments: STOREDIST scores may then differ in their 17th digit (see geohash.ts).
+ * Keywords and units are compared as C strings (cstr), as Redis's strcasecmp does: "WITHDIST\0x"
+ * is WITHDIST.
+ *
  * The table rows at the bottom must match redis-server 7.0.15's COMMAND INFO / COMMAND DOCS byte
- * for byte (checked against a live 7.0.15).
+ * for byte (checked against a live 7.0.15, and by tests/geo_test.ts when redis-server is there).
  */
 import type { Client } from "../server/client.ts";
 import { cmd, type CommandDef, type KeySpec, keySpec } from "./types.ts";
@@ -58,6 +64,12 @@ interface GeoPoint {
 
 // ---- argument helpers --------------------------------------------------------------------------
 
+/** An argument as a C string sees it: up to its first NUL byte (strcasecmp's view). */
+function cstr(s: string): string {
+  const z = s.indexOf("\0");
+  return z < 0 ? s : s.slice(0, z);
+}
+
 /** getDoubleFromObjectOrReply. */
 function getDouble(c: Client, s: string, msg?: string): number | null {
   const v = parseDouble(s);
@@ -79,7 +91,8 @@ function extractLongLat(c: Client, argv: string[], i: number): [number, number] 
 }
 
 /** extractUnitOrReply: metres per unit, or -1 after the error. */
-function extractUnit(c: Client, u: string): number {
+function extractUnit(c: Client, unit: string): number {
+  const u = cstr(unit);
   const l = u.length;
   if (l === 1 && (u === "m" || u === "M")) return 1;
   if (l === 2) {
@@ -150,7 +163,7 @@ function geoaddCommand(c: Client, argv: string[]): void {
   let xx = false;
   let longidx = 2;
   while (longidx < argv.length) {
-    const opt = argv[longidx];
+    const opt = cstr(argv[longidx]);
     if (eqi(opt, "NX")) nx = true;
     else if (eqi(opt, "XX")) xx = true;
     else if (!eqi(opt, "CH")) break;
@@ -161,7 +174,8 @@ function geoaddCommand(c: Client, argv: string[]): void {
   const elements = (argv.length - longidx) / 3;
   const zargv: string[] = new Array(longidx + elements * 2);
   zargv[0] = "zadd";
-  for (let i = 1; i < longidx; i++) zargv[i] = argv[i];
+  zargv[1] = argv[1];
+  for (let i = 2; i < longidx; i++) zargv[i] = cstr(argv[i]); // ZADD compares them as C strings
   for (let i = 0; i < elements; i++) {
     const xy = extractLongLat(c, argv, longidx + i * 3);
     if (xy === null) return;
@@ -379,7 +393,7 @@ function georadiusGeneric(c: Client, argv: string[], srcKeyIndex: number, flags:
   let count = 0;
   const remaining = argv.length - baseArgs;
   for (let i = 0; i < remaining; i++) {
-    const arg = argv[baseArgs + i];
+    const arg = cstr(argv[baseArgs + i]);
     const a = arg.length <= 10 ? arg.toLowerCase() : "";
     if (a === "withdist") withdist = true;
     else if (a === "withhash") withhash = true;
@@ -578,7 +592,7 @@ function geodistCommand(c: Client, argv: string[]): void {
 function georadiusGetKeys(argv: string[]): number[] {
   let stored = -1;
   for (let i = 5; i < argv.length; i++) {
-    const a = argv[i].toLowerCase();
+    const a = cstr(argv[i]).toLowerCase();
     if ((a === "store" || a === "storedist") && i + 1 < argv.length) {
       stored = i + 1;
       i++;

@@ -167,3 +167,14 @@ Deno.test("pqsort: the order of Redis's pqsort.c, ties included", () => {
     ],
   );
 });
+
+Deno.test("keywords and units compare as C strings (up to a NUL byte), as strcasecmp does", () => {
+  const t = testServer();
+  const c = t.client();
+  assertEquals(t.exec(c, "GEOADD", "g", "CH\0x", 13.361389, 38.115556, "Palermo"), 1);
+  assertEquals(
+    t.exec(c, "GEOSEARCH", "g", "FROMLONLAT", 15, 37, "BYRADIUS", 200, "km\0x", "WITHDIST\0y"),
+    [["Palermo", "190.4424"]],
+  );
+  assertEquals(t.exec(c, "GEODIST", "g", "Palermo", "Palermo", "KM\0"), "0.0000");
+});
