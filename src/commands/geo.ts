@@ -176,13 +176,17 @@ function geoaddCommand(c: Client, argv: string[]): void {
   zargv[0] = "zadd";
   zargv[1] = argv[1];
   for (let i = 2; i < longidx; i++) zargv[i] = cstr(argv[i]); // ZADD compares them as C strings
+  // The scores go in already parsed (Redis formats them as integers and ZADD parses them back:
+  // the same doubles, see geohashScore).
+  const scores: number[] = new Array(elements);
   for (let i = 0; i < elements; i++) {
     const xy = extractLongLat(c, argv, longidx + i * 3);
     if (xy === null) return;
-    zargv[longidx + i * 2] = String(geohashScore(xy[0], xy[1]));
+    scores[i] = geohashScore(xy[0], xy[1]);
+    zargv[longidx + i * 2] = "";
     zargv[longidx + i * 2 + 1] = argv[longidx + i * 3 + 2];
   }
-  zaddGeneric(c, zargv, 0);
+  zaddGeneric(c, zargv, 0, scores);
 }
 
 // ---- searches ----------------------------------------------------------------------------------

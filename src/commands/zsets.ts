@@ -236,7 +236,8 @@ const Z_GT = 4;
 const Z_LT = 8;
 const Z_INCR = 16;
 
-export function zaddGeneric(c: Client, argv: string[], inFlags: number): void {
+/** `scores`: already parsed (GEOADD), the score slots of argv are then not read. */
+export function zaddGeneric(c: Client, argv: string[], inFlags: number, scores?: number[]): void {
   const key = argv[1];
   let flags = inFlags;
   let ch = false;
@@ -267,11 +268,13 @@ export function zaddGeneric(c: Client, argv: string[], inFlags: number): void {
   if (incr && elements > 1) {
     return c.addError("ERR INCR option supports a single increment-element pair");
   }
-  const scores: number[] = new Array(elements);
-  for (let j = 0; j < elements; j++) {
-    const v = parseDouble(argv[idx + j * 2]);
-    if (v === null) return c.addError(NOT_FLOAT);
-    scores[j] = v;
+  if (scores === undefined) {
+    scores = new Array(elements);
+    for (let j = 0; j < elements; j++) {
+      const v = parseDouble(argv[idx + j * 2]);
+      if (v === null) return c.addError(NOT_FLOAT);
+      scores[j] = v;
+    }
   }
   const db = c.db;
   const v = db.lookupWrite(key);
