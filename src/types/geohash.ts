@@ -189,9 +189,20 @@ const DECODED = { lon: 0, lat: 0 };
  * arithmetic as cellArea + geohashDecodeAreaToLongLat.
  */
 export function geohashDecodeInto(score: number, out: { lon: number; lat: number }): void {
-  toU64(score);
-  const ilat = (compact16(loW) | (compact16(hiW) << 16)) >>> 0;
-  const ilon = (compact16(loW >>> 1) | (compact16(hiW >>> 1) << 16)) >>> 0;
+  let hi: number;
+  let lo: number;
+  if (score >= 0 && score < 9007199254740992) {
+    // The usual case, kept free of module state and of doubles above 2^31 for the JIT: the low
+    // word goes through `| 0` (same bits as an int32).
+    hi = Math.floor(score / TWO32);
+    lo = (score - hi * TWO32) | 0;
+  } else {
+    toU64(score);
+    hi = hiW;
+    lo = loW | 0;
+  }
+  const ilat = (compact16(lo) | (compact16(hi) << 16)) >>> 0;
+  const ilon = (compact16(lo >>> 1) | (compact16(hi >>> 1) << 16)) >>> 0;
   const latScale = GEO_LAT_MAX - GEO_LAT_MIN;
   const lonScale = GEO_LONG_MAX - GEO_LONG_MIN;
   const latMin = GEO_LAT_MIN + (ilat * 1.0 / TWO26) * latScale;
