@@ -12,11 +12,12 @@
  * come out in Redis's order. STORE / STOREDIST / GEOSEARCHSTORE write a zset ("georadiusstore" or
  * "geosearchstore" event; "del" when the result is empty and the destination existed).
  *
- * Deviations (none visible in normal use):
- * - Without --allow-ffi, sin/cos/asin are V8's, which differ from glibc's in the last bit for
- *   ~0.1% of arguments: STOREDIST scores may then differ in their 17th digit (see geohash.ts).
  * Keywords and units are compared as C strings (cstr), as Redis's strcasecmp does: "WITHDIST\0x"
  * is WITHDIST.
+ *
+ * Deviation: without --allow-ffi, sin/cos/asin are V8's, which differ from glibc's in the last
+ * bit for ~0.1% of arguments, so STOREDIST scores may then differ in their 17th digit (see
+ * geohash.ts); with it (deno task start, the tests) replies are Redis's byte for byte.
  *
  * The table rows at the bottom must match redis-server 7.0.15's COMMAND INFO / COMMAND DOCS byte
  * for byte (checked against a live 7.0.15, and by tests/geo_test.ts when redis-server is there).
