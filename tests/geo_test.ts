@@ -2,7 +2,8 @@
  * End-to-end tests of the geo family: node-redis 5 and ioredis against a started Rexis, and a
  * differential test that sends the same randomized GEOADD / GEOSEARCH / GEORADIUS / STORE
  * traffic to Rexis and to a real redis-server (started here when it is installed) and requires
- * byte-identical replies, in RESP2 and RESP3.
+ * byte-identical replies, in RESP2 and RESP3. GEO_SEED=n replays a run; GEO_SCALE=k loads k times
+ * more points.
  */
 import { createClient } from "redis";
 import { Redis } from "ioredis";
@@ -438,9 +439,10 @@ function workload(rand: () => number): string[][] {
   const centres: [number, number][] = [];
   for (let i = 0; i < 4; i++) centres.push([rand() * 340 - 170, rand() * 160 - 80]);
   let n = 0;
-  for (let b = 0; b < 12; b++) {
+  const batches = 12 * Number(Deno.env.get("GEO_SCALE") ?? 1);
+  for (let b = 0; b < batches; b++) {
     const argv = ["GEOADD", key];
-    if (b > 8) argv.push(pick(["NX", "XX", "CH", "NX", "CH"]));
+    if (b > batches - 4) argv.push(pick(["NX", "XX", "CH", "NX", "CH"]));
     for (let i = 0; i < 60; i++) {
       let lon: number;
       let lat: number;
