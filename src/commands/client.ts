@@ -59,7 +59,8 @@ function clientType(c: Client): number {
 
 function clientFlags(c: Client): string {
   let f = "";
-  if (c.flagReplica) f += "S";
+  if (c.monitor) f += "O";
+  else if (c.flagReplica) f += "S";
   if (c.flagMaster) f += "M";
   if (isPubSub(c)) f += "P";
   if (c.multiQueued >= 0) f += "x";

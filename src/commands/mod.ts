@@ -20,6 +20,7 @@ import { zsetCommands } from "./zsets.ts";
 import { geoCommands } from "./geo.ts";
 import { memoryCommands } from "./memory.ts";
 import { pubsubCommands } from "./pubsub.ts";
+import { introspectionCommands } from "./introspection.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
@@ -39,4 +40,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...geoCommands,
   ...memoryCommands,
   ...pubsubCommands,
+  ...introspectionCommands,
 ];

@@ -11,7 +11,7 @@ import os from "node:os";
 import process from "node:process";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import { REDIS_COMPAT_VERSION, REXIS_VERSION } from "../server/server.ts";
+import { REDIS_COMPAT_VERSION, REXIS_VERSION } from "../server/version.ts";
 import { Stats } from "../server/stats.ts";
 import { cmd, type CommandDef } from "./types.ts";
 import { latencyInfoLine, readLatencyPercentiles } from "../server/latency.ts";
@@ -326,8 +326,8 @@ function statsSection(server: Server): string {
     ["expire_cycle_cpu_milliseconds", Math.floor(st.expireCycleCpuMs)],
     ["evicted_keys", st.evictedKeys],
     ["evicted_clients", 0],
-    ["total_eviction_exceeded_time", 0],
-    ["current_eviction_exceeded_time", 0],
+    ["total_eviction_exceeded_time", Math.floor(server.evictor.totalExceededMs)],
+    ["current_eviction_exceeded_time", server.evictor.currentExceededMs()],
     ["keyspace_hits", st.keyspaceHits],
     ["keyspace_misses", st.keyspaceMisses],
     ["pubsub_channels", 0],

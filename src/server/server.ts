@@ -11,16 +11,21 @@ import { ALL_COMMANDS } from "../commands/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { Logger } from "../log.ts";
 import { IdleCollector } from "./memory.ts";
+import { Evictor } from "./evict.ts";
 import { activeExpireCycle } from "../store/expire.ts";
 import { FunctionRegistry } from "../scripting/functions.ts";
 import { readLatencyTracking } from "./latency.ts";
+import { SlowLog } from "./slowlog.ts";
+import { LatencyMonitor } from "./latency_monitor.ts";
+import { stopMonitor } from "./monitor.ts";
+import { keyspaceEvent, PubSub, pubsubReleaseClient } from "./pubsub.ts";
 import {
-  keyspaceEvent,
+  closeOnOutputBufferLimit,
+  OBUF_STATIC,
   type ObufLimit,
   obufLimitsFromConfig,
-  PubSub,
-  pubsubReleaseClient,
-} from "./pubsub.ts";
+  obufUsed,
+} from "./obuf.ts";
 import { NOTIFY_BIT_BY_CODE } from "./notify.ts";
 import {
   discardTransaction,
@@ -37,9 +42,7 @@ import {
   trackingLimitUsedSlots,
 } from "./tracking.ts";
 
-export const REXIS_VERSION = "0.1.0";
-/** The Redis version we answer as (INFO redis_version, HELLO version). */
-export const REDIS_COMPAT_VERSION = "7.0.15";
+export { REDIS_COMPAT_VERSION, REXIS_VERSION } from "./version.ts";
 
 export class Server {
   readonly config: Config;
@@ -80,6 +83,10 @@ export class Server {
   shuttingDown = false;
   /** INFO latencystats: config `latency-tracking`. */
   latencyTracking = true;
+  /** MONITOR clients, SLOWLOG, LATENCY events (src/server/monitor.ts, slowlog.ts, latency_monitor.ts). */
+  readonly monitors = new Set<Client>();
+  readonly slowlog: SlowLog;
+  readonly latencyMonitor: LatencyMonitor;
   /** Pub/sub channels and patterns (src/server/pubsub.ts). */
   readonly pubsub = new PubSub();
   /** notify-keyspace-events as flag bits (NOTIFY_* in src/server/pubsub.ts). */
@@ -119,6 +126,8 @@ export class Server {
   #cronTimer: ReturnType<typeof setTimeout> | undefined;
   cronLoops = 0;
   readonly dbHooks: DbHooks;
+  /** maxmemory: used-memory figure, OOM guard, eviction (src/server/evict.ts). */
+  readonly evictor: Evictor;
   /** Optional observers of client lifecycle (tracking, pub/sub clean-up hook in here). */
   onNewClient?: (c: Client) => void;
   onClientClosed?: (c: Client) => void;
@@ -142,14 +151,24 @@ export class Server {
     const n = config.getNumber("databases");
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.dbHooks));
     for (let i = 0; i < n; i++) this.watchedKeys.push(new Map());
-    this.clientResetHooks.push(discardTransaction, pubsubReleaseClient, disableTracking);
+    this.clientResetHooks.push(
+      discardTransaction,
+      pubsubReleaseClient,
+      disableTracking,
+      stopMonitor,
+    );
     this.clientCloseHooks.push(
       unwatchAllKeys,
       unblockOnClose,
       pubsubReleaseClient,
       disableTracking,
+      stopMonitor,
     );
+    this.slowlog = new SlowLog(config);
+    this.latencyMonitor = new LatencyMonitor(config);
+    this.evictor = new Evictor(this);
     this.readConfig();
+    this.evictor.bindConfig();
     this.memStartup = this.usedMemory();
   }
 
@@ -299,6 +318,7 @@ export class Server {
       if (this.trackingClients !== 0) trackingLimitUsedSlots(this);
       this.sampleMemory();
       this.idleCollector.tick(now, this.stats.numCommands);
+      this.evictor.cron(this.idleCollector.collections, this.idleCollector.heapAfterGc);
       this.#cronTimer = setTimeout(tick, 1000 / this.hz);
     };
     this.#cronTimer = setTimeout(tick, 1000 / this.hz);
@@ -338,15 +358,17 @@ export class Server {
       if (c.query.buf.length > this.recentMaxInput[slot]) {
         this.recentMaxInput[slot] = c.query.buf.length;
       }
-      if (c.outLen > this.recentMaxOutput[slot]) this.recentMaxOutput[slot] = c.outLen;
+      // client_recent_max_output_buffer: the omem measure (beyond the 16 KB static buffer).
+      const omem = obufUsed(c);
+      if (omem > this.recentMaxOutput[slot]) this.recentMaxOutput[slot] = omem;
+      if (c.outLen > OBUF_STATIC && closeOnOutputBufferLimit(c, false)) continue;
       if (resetOutPeak) c.outPeak = c.outLen;
     }
   }
 
-  /** INFO used_memory: V8 heap in use plus memory held outside it (buffers, WASM). */
+  /** INFO used_memory: the accounted figure maxmemory compares with (src/server/evict.ts). */
   usedMemory(): number {
-    const m = Deno.memoryUsage();
-    const used = m.heapUsed + m.external;
+    const used = this.evictor.usedMemory();
     if (used > this.memPeak) this.memPeak = used;
     return used;
   }

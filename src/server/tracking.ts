@@ -39,7 +39,8 @@ import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
 import { CMD_PUBSUB, CMD_READONLY, type CommandDef } from "../commands/types.ts";
 import { getKeyPositions } from "../commands/table.ts";
-import { checkOutputBufferLimits, keepPushed, queueFlush } from "./pubsub.ts";
+import { keepPushed, queueFlush } from "./pubsub.ts";
+import { closeOnOutputBufferLimit } from "./obuf.ts";
 
 /** Per-client tracking state; `Client.tracking` is null while tracking is off. */
 export interface ClientTracking {
@@ -449,7 +450,7 @@ function sendTrackingMessage(
 
 function afterPush(server: Server, c: Client, start: number): void {
   keepPushed(c, start);
-  if (checkOutputBufferLimits(c)) return;
+  if (closeOnOutputBufferLimit(c, true)) return;
   queueFlush(server, c);
 }
 
