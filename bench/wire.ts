@@ -67,8 +67,13 @@ export interface BenchTest {
    * LPUSH that fills the list); matched as a prefix of the row name. Default: the `-t` name.
    */
   csvRow?: string;
-  /** Commands sent once to both servers before the test's first run (data the test reads). */
-  setup?: () => Iterable<string[]>;
+  /** Commands sent to each server once before the test's warm-up (data the command reads). */
+  setup?: string[][];
+}
+
+/** `n` PFADD arguments (elements), for HLL setups. */
+function elements(prefix: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `${prefix}:${i}`);
 }
 
 export const TESTS: BenchTest[] = [
@@ -102,7 +107,7 @@ export const TESTS: BenchTest[] = [
   {
     name: "GEOSEARCH",
     command: ["GEOSEARCH", "geo:bench", "FROMLONLAT", "13.5", "38.5", "BYRADIUS", "5", "km"],
-    setup: geoBenchPoints,
+    setup: [...geoBenchPoints()],
     scale: 0.05,
   },
   {
@@ -121,10 +126,38 @@ export const TESTS: BenchTest[] = [
       "10",
       "WITHDIST",
     ],
-    setup: geoBenchPoints,
+    setup: [...geoBenchPoints()],
     scale: 0.05,
   },
   // Custom rows look like: { name: "XADD", command: ["XADD", "s", "*", "f", "v"] },
+  // HyperLogLog and bitmaps (WASM kernels).
+  { name: "PFADD", command: ["PFADD", "hll", "__rand_int__"] },
+  {
+    name: "PFCOUNT_3KEYS",
+    command: ["PFCOUNT", "hll1", "hll2", "hll3"],
+    scale: 0.2,
+    setup: [
+      ["PFADD", "hll1", ...elements("a", 5000)],
+      ["PFADD", "hll2", ...elements("b", 1000)],
+      ["PFADD", "hll3", ...elements("c", 100)],
+    ],
+  },
+  // redis-benchmark writes __rand_int__ as 12 zero-padded digits, which no bit offset accepts
+  // (string2ll refuses leading zeros, in Redis too), so `SETBIT bm __rand_int__ 1` cannot run:
+  // the random part goes in the key, and SETBIT_1MB sets a bit of one 1 MB bitmap (after the
+  // first call the bit is already set: the reply path of a large bitmap, no copy).
+  { name: "SETBIT", command: ["SETBIT", "bm:__rand_int__", "77", "1"] },
+  {
+    name: "SETBIT_1MB",
+    command: ["SETBIT", "bm1mb", "4242", "1"],
+    setup: [["SET", "bm1mb", "Rexis bitmap 1MB ".repeat(65536)]],
+  },
+  {
+    name: "BITCOUNT_1MB",
+    command: ["BITCOUNT", "bm1mb"],
+    scale: 0.05,
+    setup: [["SET", "bm1mb", "Rexis bitmap 1MB ".repeat(65536)]],
+  },
 ];
 
 /** 10,000 deterministic points in [13, 14] x [38, 39] in the key geo:bench (GEOSEARCH rows). */
@@ -1040,7 +1073,6 @@ async function throughput(opts: Options, logDir: string): Promise<boolean> {
 
   const results: TestResult[] = [];
   const warmed = new Set<BenchTest>();
-  const prepared = new Set<BenchTest>();
   try {
     for (const mode of opts.modes) {
       const pipeline = mode === "pipeline" ? opts.pipeline : 1;
@@ -1059,12 +1091,11 @@ async function throughput(opts: Options, logDir: string): Promise<boolean> {
           errors: [],
         };
         results.push(res);
-        if (t.setup && !prepared.has(t)) {
-          prepared.add(t);
+        if (t.setup && !warmed.has(t)) {
           for (const s of [rexis, redis]) {
-            for (const c of t.setup()) {
+            for (const c of t.setup) {
               const r = await command(s.port, c);
-              if (typeof r === "object" && r !== null && "error" in r) {
+              if (r !== null && typeof r === "object" && "error" in r) {
                 say(`  setup ${t.name} on ${s.label}: ${r.error}`);
               }
             }

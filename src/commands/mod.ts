@@ -21,6 +21,8 @@ import { geoCommands } from "./geo.ts";
 import { memoryCommands } from "./memory.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { introspectionCommands } from "./introspection.ts";
+import { bitmapCommands } from "./bitops.ts";
+import { hyperloglogCommands } from "./hyperloglog.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
@@ -41,4 +43,6 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...memoryCommands,
   ...pubsubCommands,
   ...introspectionCommands,
+  ...bitmapCommands,
+  ...hyperloglogCommands,
 ];

@@ -554,6 +554,7 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     alias: "zset-max-ziplist-value",
     unsigned: true,
   }),
+  mem("hll-sparse-max-bytes", 3000, 0n, LONG_MAX, { unsigned: true }),
   mem("client-query-buffer-limit", 1024 * 1024 * 1024, 1024n * 1024n, LONG_MAX, {
     unsigned: true,
   }),
