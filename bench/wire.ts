@@ -97,6 +97,38 @@ export const TESTS: BenchTest[] = [
   { name: "LRANGE_300", test: "lrange_300", scale: 0.1 },
   { name: "LRANGE_500", test: "lrange_500", scale: 0.05 },
   { name: "LRANGE_600", test: "lrange_600", scale: 0.05 },
+  // Geo: GEOADD points near (13, 38) (redis-benchmark fills __rand_int__ with 12 digits, so
+  // "13.__rand_int__" is a valid longitude); GEOSEARCH around a fixed point of 10,000 points spread
+  // over 1x1 degree (a 5 km radius holds ~76 of them, its 9 cells ~850).
+  {
+    name: "GEOADD",
+    command: ["GEOADD", "geo:add", "13.__rand_int__", "38.__rand_int__", "m:__rand_int__"],
+  },
+  {
+    name: "GEOSEARCH",
+    command: ["GEOSEARCH", "geo:bench", "FROMLONLAT", "13.5", "38.5", "BYRADIUS", "5", "km"],
+    setup: [...geoBenchPoints()],
+    scale: 0.05,
+  },
+  {
+    name: "GEOSEARCH_ASC",
+    command: [
+      "GEOSEARCH",
+      "geo:bench",
+      "FROMLONLAT",
+      "13.5",
+      "38.5",
+      "BYRADIUS",
+      "5",
+      "km",
+      "ASC",
+      "COUNT",
+      "10",
+      "WITHDIST",
+    ],
+    setup: [...geoBenchPoints()],
+    scale: 0.05,
+  },
   // Custom rows look like: { name: "XADD", command: ["XADD", "s", "*", "f", "v"] },
   // HyperLogLog and bitmaps (WASM kernels).
   { name: "PFADD", command: ["PFADD", "hll", "__rand_int__"] },
@@ -127,6 +159,17 @@ export const TESTS: BenchTest[] = [
     setup: [["SET", "bm1mb", "Rexis bitmap 1MB ".repeat(65536)]],
   },
 ];
+
+/** 10,000 deterministic points in [13, 14] x [38, 39] in the key geo:bench (GEOSEARCH rows). */
+function geoBenchPoints(): Iterable<string[]> {
+  let seed = 1;
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  return batched(10_000, 100, ["GEOADD", "geo:bench"], (i) => [
+    String(13 + rnd()),
+    String(38 + rnd()),
+    `m:${i}`,
+  ]);
+}
 
 /** Verification of a loaded dataset: the command must reply with the integer `expect`. */
 export interface DatasetCheck {

@@ -17,6 +17,7 @@ import { setCommands } from "./sets.ts";
 import { hashCommands } from "./hashes.ts";
 import { sortCommands } from "./sort.ts";
 import { zsetCommands } from "./zsets.ts";
+import { geoCommands } from "./geo.ts";
 import { memoryCommands } from "./memory.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { introspectionCommands } from "./introspection.ts";
@@ -38,6 +39,7 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...hashCommands,
   ...sortCommands,
   ...zsetCommands,
+  ...geoCommands,
   ...memoryCommands,
   ...pubsubCommands,
   ...introspectionCommands,
