@@ -163,29 +163,71 @@ function writeExpected(results: FileResult[], order: string[]) {
     ];
   }
   const ran = new Map(results.map((r) => [r.file, r]));
-  const entries = (r: FileResult) => [...new Set(r.failures.map((f) => `${r.file}\t${f.name}`))];
-  const out: string[] = [];
-  const placed = new Set<string>();
-  for (const line of lines) {
+  const failing = new Map(results.map((r) => [r.file, new Set(r.failures.map((f) => f.name))]));
+  // Entries still failing stay where they are, under their comments; entries now passing go;
+  // new failures go after the file's last entry (or its "# unit/file" header), so the comment
+  // lines keep describing the entries below them.
+  const isHeader = (l: string) => /^# (unit|integration)\//.test(l);
+  const isComment = (l: string) => l.trimStart().startsWith("#") && !isHeader(l);
+  const drop = new Array<boolean>(lines.length).fill(false);
+  const present = new Set<string>();
+  lines.forEach((line, i) => {
     const tab = line.indexOf("\t");
-    const isEntry = tab > 0 && !line.trimStart().startsWith("#");
-    const file = isEntry ? normalizeFile(line.slice(0, tab)) : "";
-    if (isEntry && ran.has(file)) {
-      if (!placed.has(file)) {
-        placed.add(file);
-        out.push(...entries(ran.get(file)!));
-      }
+    if (tab <= 0 || line.trimStart().startsWith("#")) return;
+    const file = normalizeFile(line.slice(0, tab));
+    const key = `${file}\t${line.slice(tab + 1).trim()}`;
+    if (
+      ran.has(file) && (!failing.get(file)!.has(key.slice(file.length + 1)) || present.has(key))
+    ) {
+      drop[i] = true;
+    } else present.add(key);
+  });
+  // A comment block whose entries below are all gone goes with them.
+  for (let i = 0; i < lines.length;) {
+    if (!isComment(lines[i])) {
+      i++;
       continue;
     }
-    out.push(line);
+    let j = i;
+    while (j < lines.length && isComment(lines[j])) j++;
+    let k = j;
+    while (k < lines.length && lines[k].indexOf("\t") > 0 && !lines[k].startsWith("#")) k++;
+    if (k > j && drop.slice(j, k).every(Boolean)) { for (let x = i; x < j; x++) drop[x] = true; }
+    i = Math.max(k, i + 1);
   }
+  const kept: string[] = [];
+  const lastAt = new Map<string, number>();
+  lines.forEach((line, i) => {
+    if (drop[i]) return;
+    kept.push(line);
+    const tab = line.indexOf("\t");
+    if (tab > 0 && !line.startsWith("#")) {
+      lastAt.set(normalizeFile(line.slice(0, tab)), kept.length - 1);
+    }
+    const header = /^# (\S+)/.exec(line);
+    if (header && isHeader(line) && !lastAt.has(normalizeFile(header[1]))) {
+      lastAt.set(normalizeFile(header[1]), kept.length - 1);
+    }
+  });
+  const inserts = new Map<number, string[]>();
+  const tail: string[] = [];
   for (const f of order) {
     const r = ran.get(f);
-    if (!r || placed.has(f) || r.failures.length === 0) continue;
-    placed.add(f);
-    if (out.length && out[out.length - 1].trim() !== "") out.push("");
-    out.push(`# ${f}`, ...entries(r));
+    if (!r) continue;
+    const add = [...failing.get(f)!].filter((n) => !present.has(`${f}\t${n}`)).map((n) =>
+      `${f}\t${n}`
+    );
+    if (add.length === 0) continue;
+    const at = lastAt.get(f);
+    if (at === undefined) tail.push("", `# ${f}`, ...add);
+    else inserts.set(at, [...(inserts.get(at) ?? []), ...add]);
   }
+  const out: string[] = [];
+  kept.forEach((line, i) => {
+    out.push(line);
+    if (inserts.has(i)) out.push(...inserts.get(i)!);
+  });
+  out.push(...tail);
   Deno.writeTextFileSync(EXPECTED_FILE, out.join("\n") + "\n");
   console.log(`updated ${EXPECTED_FILE}`);
 }
