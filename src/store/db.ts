@@ -177,6 +177,12 @@ export class Db {
 
   /** Remove unconditionally (no expiry check). */
   removeKey(key: string): boolean {
+    // A deleted stream wakes the XREADGROUP clients blocked on it (with an error).
+    if (
+      this.blockingKeys.size !== 0 && (this.dict.get(key) as RObject | undefined)?.type === "stream"
+    ) {
+      this.signalKeyAsReady(key);
+    }
     if (!this.dict.delete(key)) return false;
     this.lru.delete(key);
     if (this.scanCursors.logging) this.scanCursors.noteDelete(key);
