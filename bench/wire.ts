@@ -67,6 +67,8 @@ export interface BenchTest {
    * LPUSH that fills the list); matched as a prefix of the row name. Default: the `-t` name.
    */
   csvRow?: string;
+  /** Commands loaded into each server (redis-cli --pipe) before the test's warm-up and rounds. */
+  setup?: () => Iterable<string[]>;
 }
 
 export const TESTS: BenchTest[] = [
@@ -90,7 +92,19 @@ export const TESTS: BenchTest[] = [
   { name: "LRANGE_300", test: "lrange_300", scale: 0.1 },
   { name: "LRANGE_500", test: "lrange_500", scale: 0.05 },
   { name: "LRANGE_600", test: "lrange_600", scale: 0.05 },
-  // Custom rows look like: { name: "XADD", command: ["XADD", "s", "*", "f", "v"] },
+  // Streams, as `redis-benchmark ... XADD mystream '*' field value` runs them.
+  { name: "XADD", command: ["XADD", "mystream", "*", "field", "value"] },
+  {
+    name: "XRANGE_100",
+    command: ["XRANGE", "xr100", "-", "+", "COUNT", "100"],
+    scale: 0.2,
+    setup: function* () {
+      yield ["DEL", "xr100"];
+      for (let i = 1; i <= 100; i++) {
+        yield ["XADD", "xr100", `${i}-0`, "field", value10(i), "n", String(i)];
+      }
+    },
+  },
 ];
 
 /** Verification of a loaded dataset: the command must reply with the integer `expect`. */
@@ -143,6 +157,15 @@ export const DATASETS: Dataset[] = [
     default: false,
     commands: (n) => batched(n, 100, ["ZADD", "z"], (i) => [String(i), `m:${i}`]),
     checks: (n) => [{ command: ["DBSIZE"], expect: 1 }, { command: ["ZCARD", "z"], expect: n }],
+  },
+  {
+    name: "stream",
+    description: "one stream s of N entries, 2 fields each: f1 -> N, f2 -> 10-byte value (XADD)",
+    default: false,
+    commands: function* (n) {
+      for (let i = 1; i <= n; i++) yield ["XADD", "s", `${i}-0`, "f1", String(i), "f2", value10(i)];
+    },
+    checks: (n) => [{ command: ["DBSIZE"], expect: 1 }, { command: ["XLEN", "s"], expect: n }],
   },
   {
     name: "hash",
@@ -1013,6 +1036,16 @@ async function throughput(opts: Options, logDir: string): Promise<boolean> {
           errors: [],
         };
         results.push(res);
+        if (t.setup && !warmed.has(t)) {
+          const chunks = generate({
+            name: t.name,
+            description: "",
+            default: false,
+            commands: t.setup,
+            checks: () => [],
+          }, 0);
+          for (const s of [rexis, redis]) await load(s, chunks, opts);
+        }
         if (opts.warmup > 0 && !warmed.has(t)) {
           warmed.add(t);
           for (const s of [rexis, redis]) {

@@ -394,8 +394,11 @@ function xaddCommand(c: Client, argv: string[]): void {
   let id: StreamID | null;
   if (a.id !== null) {
     if (a.seqGiven) id = a.id;
-    else if (sameMs(s.lastId, a.id)) id = idSeqIncr(s.lastId);
-    else id = a.id;
+    else if (sameMs(s.lastId, a.id)) {
+      id = idSeqIncr(s.lastId);
+      // Redis fails here without setting errno, so xaddCommand prints the "too large" text.
+      if (id === null) return c.addError("ERR Elements are too large to be stored");
+    } else id = a.id;
   } else {
     const ms = c.server.cmdTime;
     const cand = idFromNumbers(ms, 0);
@@ -1154,7 +1157,7 @@ function xinfoStream(c: Client, argv: string[], s: StreamValue): void {
   c.addBulk("radix-tree-keys");
   c.addInt(s.nodes.length);
   c.addBulk("radix-tree-nodes");
-  c.addInt(radixTreeNodes(s.nodes.length));
+  c.addInt(radixTreeNodes(s));
   c.addBulk("last-generated-id");
   c.addBulk(formatId(s.lastId));
   c.addBulk("max-deleted-entry-id");
@@ -1229,11 +1232,31 @@ function xinfoStream(c: Client, argv: string[], s: StreamValue): void {
 }
 
 /**
- * XINFO STREAM radix-tree-nodes: Redis counts the inner nodes of its rax; there is no rax here, so
- * this is the count a rax holding `keys` 16-byte keys that share their first bytes typically has.
+ * XINFO STREAM radix-tree-nodes: the node count of the rax Redis would hold for these node keys
+ * (16-byte big-endian first IDs). In a rax a run of chars shared by all keys below a point is one
+ * compressed node, a point where keys diverge is one branch node, and every key ends in an empty
+ * leaf node; so the count follows from the sorted keys alone (O(keys × 16), XINFO only).
  */
-function radixTreeNodes(keys: number): number {
-  return keys === 0 ? 1 : 2 * keys;
+function radixTreeNodes(s: StreamValue): number {
+  const keys = s.nodes.map((n) => n.idAt(0));
+  if (keys.length === 0) return 1;
+  // Keys in [lo, hi) all share their first `d` chars.
+  const count = (lo: number, hi: number, d: number): number => {
+    if (d === 16) return 1;
+    if (hi - lo === 1) return 2;
+    let p = d;
+    while (p < 16 && keys[lo].charCodeAt(p) === keys[hi - 1].charCodeAt(p)) p++;
+    let n = p > d ? 2 : 1; // a compressed node for the shared run, then the branch node
+    for (let i = lo; i < hi;) {
+      const ch = keys[i].charCodeAt(p);
+      let j = i + 1;
+      while (j < hi && keys[j].charCodeAt(p) === ch) j++;
+      n += count(i, j, p + 1);
+      i = j;
+    }
+    return n;
+  };
+  return count(0, keys.length, 0);
 }
 
 function addEntriesRead(c: Client, g: ConsumerGroup): void {

@@ -120,13 +120,17 @@ function lpIntSize(v: number): number {
 function lpStrSize(s: string): number {
   const n = s.length;
   // Strings that are canonical int64s are stored as integers.
-  if (n > 0 && n <= 20) {
-    const c = s.charCodeAt(0);
-    if ((c >= 49 && c <= 57) || (c === 45 && n > 1) || (c === 48 && n === 1)) {
-      if (/^(0|-?[1-9][0-9]*)$/.test(s)) {
-        const v = Number(s);
-        if (Math.abs(v) < 9.2e18) return lpIntSize(v);
+  if (n > 0 && n <= 18) {
+    let i = s.charCodeAt(0) === 45 && n > 1 ? 1 : 0;
+    const c0 = s.charCodeAt(i);
+    if (c0 === 48 ? n === 1 : c0 >= 49 && c0 <= 57) {
+      let v = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) break;
+        v = v * 10 + c;
       }
+      if (i === n) return lpIntSize(s.charCodeAt(0) === 45 ? -v : v);
     }
   }
   const enc = n < 64 ? 1 + n : n < 4096 ? 2 + n : 5 + n;
