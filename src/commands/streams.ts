@@ -26,6 +26,7 @@ import {
   Consumer,
   ConsumerGroup,
   type Nack,
+  type NodeLimits,
   SCG_INVALID_ENTRIES_READ,
   sortedNames,
   StreamValue,
@@ -39,6 +40,7 @@ import {
   idFromNumbers,
   idIncr,
   idSeqIncr,
+  idWord,
   parseStreamId,
   sameMs,
   type StreamID,
@@ -126,12 +128,27 @@ function parseRange(c: Client, startArg: string, endArg: string): [StreamID, Str
   return [start, end];
 }
 
-function nodeLimits(c: Client) {
+/** stream-node-max-entries/-bytes of a server, kept current by config listeners (XADD's hot path). */
+const limitsByConfig = new WeakMap<object, NodeLimits>();
+
+function nodeLimits(c: Client): NodeLimits {
   const cfg = c.server.config;
-  return {
-    maxEntries: cfg.getNumber("stream-node-max-entries"),
-    maxBytes: cfg.getNumber("stream-node-max-bytes"),
-  };
+  let lim = limitsByConfig.get(cfg);
+  if (lim === undefined) {
+    const l: NodeLimits = {
+      maxEntries: cfg.getNumber("stream-node-max-entries"),
+      maxBytes: cfg.getNumber("stream-node-max-bytes"),
+    };
+    cfg.onChange("stream-node-max-entries", (v) => {
+      l.maxEntries = v as number;
+    });
+    cfg.onChange("stream-node-max-bytes", (v) => {
+      l.maxBytes = v as number;
+    });
+    limitsByConfig.set(cfg, l);
+    lim = l;
+  }
+  return lim;
 }
 
 /** An entry as [id, [field, value, ...]]. */
@@ -400,9 +417,12 @@ function xaddCommand(c: Client, argv: string[]): void {
       if (id === null) return c.addError("ERR Elements are too large to be stored");
     } else id = a.id;
   } else {
+    // streamNextID: the clock's ms with seq 0 when it is past the last ID's ms, else last + 1.
     const ms = c.server.cmdTime;
-    const cand = idFromNumbers(ms, 0);
-    id = cand > s.lastId && !sameMs(cand, s.lastId) ? cand : idIncr(s.lastId);
+    const hi = idWord(s.lastId, 0);
+    id = hi < 0x200000 && ms > hi * 4294967296 + idWord(s.lastId, 1)
+      ? idFromNumbers(ms, 0)
+      : idIncr(s.lastId);
   }
   if (id === null || id <= s.lastId) {
     return c.addError(
