@@ -29,6 +29,7 @@ import {
   type NodeLimits,
   SCG_INVALID_ENTRIES_READ,
   sortedNames,
+  type StreamNode,
   StreamValue,
   type TrimArgs,
 } from "../types/stream.ts";
@@ -159,6 +160,47 @@ function addEntry(c: Client, id: string, fields: string[]): void {
   for (const f of fields) c.addBulk(f);
 }
 
+const BULK_HEADERS: string[] = [];
+for (let n = 0; n <= 64; n++) BULK_HEADERS.push("$" + n + "\r\n");
+const ZEROS = ["", "0", "00", "000", "0000", "00000", "000000", "0000000"];
+const parts: string[] = ["", "", "", ""];
+
+/** Decimal text of the u64 hi·2^32 + lo as two strings (no 13-digit double printing). */
+function u64Parts(hi: number, lo: number, at: number): void {
+  if (hi === 0) {
+    parts[at] = String(lo);
+    parts[at + 1] = "";
+  } else if (hi < 0x200000) {
+    const v = hi * 4294967296 + lo;
+    const top = Math.floor(v / 1e8);
+    const bot = String(v - top * 1e8);
+    parts[at] = String(top);
+    parts[at + 1] = ZEROS[8 - bot.length] + bot;
+  } else {
+    parts[at] = ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+    parts[at + 1] = "";
+  }
+}
+
+/** The entry at `index` of `node` as an XRANGE element, the ID written without building it. */
+function addNodeEntry(c: Client, node: StreamNode, index: number): void {
+  const a = node.ids, o = index * 4;
+  u64Parts(a[o], a[o + 1], 0);
+  u64Parts(a[o + 2], a[o + 3], 2);
+  c.addArrayLen(2);
+  const len = parts[0].length + parts[1].length + 1 + parts[2].length + parts[3].length;
+  c.writeAscii(BULK_HEADERS[len]);
+  c.writeAscii(parts[0]);
+  c.writeAscii(parts[1]);
+  c.writeAscii("-");
+  c.writeAscii(parts[2]);
+  c.writeAscii(parts[3]);
+  c.writeAscii("\r\n");
+  const fields = node.fieldsAt(index);
+  c.addArrayLen(fields.length);
+  for (const f of fields) c.addBulk(f);
+}
+
 /** The entry with this ID as an XRANGE element; false (nothing written) when it does not exist. */
 function addEntryById(c: Client, s: StreamValue, id: StreamID): boolean {
   const f = s.get(id);
@@ -193,7 +235,7 @@ function replyWithRange(
       id = it.id();
       s.groupAdvance(group, id);
     }
-    addEntry(c, it.formatId(), it.fields());
+    addNodeEntry(c, it.node, it.index);
     if (group && !noack) {
       const existing = group.pel.get(id!);
       if (existing === undefined) {

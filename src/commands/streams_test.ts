@@ -144,3 +144,28 @@ Deno.test("streams: consumer-group bookkeeping (lag, entries-read, claims, delet
   assertEquals(t.exec(c, "XGROUP", "DELCONSUMER", "s", "g", "bob"), 2);
   assertEquals(t.exec(c, "XPENDING", "s", "g"), [1, "3-0", "3-0", [["carol", "1"]]]);
 });
+
+Deno.test("streams: IDs in range replies across the u64 range", () => {
+  const t = testServer();
+  const c = t.client();
+  const ids = [
+    "0-1",
+    "4294967295-4294967296",
+    "4294967296-0",
+    "9007199254740993-9007199254740993",
+    "18446744073709551615-18446744073709551615",
+  ];
+  for (const id of ids) assertEquals(t.exec(c, "XADD", "s", id, "f", id), id);
+  const got = t.exec(c, "XRANGE", "s", "-", "+") as [string, string[]][];
+  assertEquals(got.map((e) => e[0]), ids);
+  assertEquals(got.map((e) => e[1][1]), ids);
+  assertEquals(
+    (t.exec(c, "XREVRANGE", "s", "+", "(4294967296-0") as [string][]).map((e) => e[0]),
+    ["18446744073709551615-18446744073709551615", "9007199254740993-9007199254740993"],
+  );
+  assertEquals(
+    (t.exec(c, "XRANGE", "s", "9007199254740992", "9007199254740993-9007199254740992") as [])
+      .length,
+    0,
+  );
+});

@@ -76,32 +76,40 @@ function encodeEntry(argv: string[], from: number, k: number, master: string[]):
   return s;
 }
 
+/** Varint at p of s, for lengths of 128 and more (the first byte has its high bit set). */
+function readLongLen(s: string, p: number): [number, number] {
+  let n = 0, mul = 1;
+  for (;;) {
+    const c = s.charCodeAt(p++);
+    n += (c & 127) * mul;
+    if (c < 128) return [n, p];
+    mul *= 128;
+  }
+}
+
 /** Decode an entry string into a flat [field, value, ...] array. */
 function decodeEntry(s: string, from: number, master: string[]): string[] {
   let p = from;
-  const readLen = (): number => {
-    let n = 0, mul = 1;
-    for (;;) {
-      const c = s.charCodeAt(p++);
-      n += (c & 127) * mul;
-      if (c < 128) return n;
-      mul *= 128;
-    }
-  };
-  const out: string[] = [];
   if (s.charCodeAt(p++) === 1) {
-    for (let i = 0; i < master.length; i++) {
-      const l = readLen();
-      out.push(master[i], s.slice(p, p + l));
+    const k = master.length;
+    const out = new Array<string>(2 * k);
+    for (let i = 0; i < k; i++) {
+      let l = s.charCodeAt(p++);
+      if (l >= 128) [l, p] = readLongLen(s, p - 1);
+      out[2 * i] = master[i];
+      out[2 * i + 1] = s.slice(p, p + l);
       p += l;
     }
-  } else {
-    const k = readLen();
-    for (let i = 0; i < 2 * k; i++) {
-      const l = readLen();
-      out.push(s.slice(p, p + l));
-      p += l;
-    }
+    return out;
+  }
+  let k = s.charCodeAt(p++);
+  if (k >= 128) [k, p] = readLongLen(s, p - 1);
+  const out = new Array<string>(2 * k);
+  for (let i = 0; i < 2 * k; i++) {
+    let l = s.charCodeAt(p++);
+    if (l >= 128) [l, p] = readLongLen(s, p - 1);
+    out[i] = s.slice(p, p + l);
+    p += l;
   }
   return out;
 }

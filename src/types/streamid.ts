@@ -64,10 +64,20 @@ export function idSeqBig(id: StreamID): bigint {
   return (BigInt(idWord(id, 2)) << 32n) | BigInt(idWord(id, 3));
 }
 
-/** Decimal text of the u64 hi·2^32 + lo. */
+let cachedHi = -1, cachedLo = -1, cachedText = "";
+
+/**
+ * Decimal text of the u64 hi·2^32 + lo. Printing a 13-digit ms is the costly part of replying
+ * with IDs, and neighbouring entries often share their ms: the last text is kept.
+ */
 export function u64Text(hi: number, lo: number): string {
-  if (hi < 0x200000) return String(hi * TWO32 + lo);
-  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+  if (hi === 0) return String(lo);
+  if (hi === cachedHi && lo === cachedLo) return cachedText;
+  const t = hi < 0x200000 ? String(hi * TWO32 + lo) : ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+  cachedHi = hi;
+  cachedLo = lo;
+  cachedText = t;
+  return t;
 }
 
 /** `<ms>-<seq>` from the four words. */
