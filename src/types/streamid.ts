@@ -11,20 +11,32 @@
 
 export type StreamID = string;
 
-const Z4 = "\0\0\0\0";
-const F4 = "\xff\xff\xff\xff";
-export const ID_MIN: StreamID = Z4 + Z4 + Z4 + Z4;
-export const ID_MAX: StreamID = F4 + F4 + F4 + F4;
+export const ID_MIN: StreamID = String.fromCharCode(...new Array<number>(16).fill(0));
+export const ID_MAX: StreamID = String.fromCharCode(...new Array<number>(16).fill(255));
 const U64_MAX = 0xffffffffffffffffn;
 const TWO32 = 4294967296;
 
-function w(n: number): string {
-  return String.fromCharCode(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
-}
-
 /** The ID whose halves are ms = msHi·2^32 + msLo and seq = seqHi·2^32 + seqLo (u32 words). */
 export function idFromWords(msHi: number, msLo: number, seqHi: number, seqLo: number): StreamID {
-  return w(msHi) + w(msLo) + w(seqHi) + w(seqLo);
+  // One call: a flat string (concatenations would leave a rope to flatten on every read).
+  return String.fromCharCode(
+    msHi >>> 24,
+    (msHi >>> 16) & 255,
+    (msHi >>> 8) & 255,
+    msHi & 255,
+    msLo >>> 24,
+    (msLo >>> 16) & 255,
+    (msLo >>> 8) & 255,
+    msLo & 255,
+    seqHi >>> 24,
+    (seqHi >>> 16) & 255,
+    (seqHi >>> 8) & 255,
+    seqHi & 255,
+    seqLo >>> 24,
+    (seqLo >>> 16) & 255,
+    (seqLo >>> 8) & 255,
+    seqLo & 255,
+  );
 }
 
 /** Word `i` (0..3) of an ID: ms high, ms low, seq high, seq low. */
@@ -205,7 +217,9 @@ export function parseStreamId(
   if (msN >= 0) {
     if (dash < 0) {
       return {
-        id: missingSeqMax ? idFromNumbers(msN, 0).slice(0, 8) + F4 + F4 : idFromNumbers(msN, 0),
+        id: missingSeqMax
+          ? idFromWords(Math.floor(msN / TWO32), msN >>> 0, 0xffffffff, 0xffffffff)
+          : idFromNumbers(msN, 0),
         seqGiven: true,
       };
     }
