@@ -182,12 +182,10 @@ function u64Parts(hi: number, lo: number, at: number): void {
   }
 }
 
-/** The entry at `index` of `node` as an XRANGE element, the ID written without building it. */
-function addNodeEntry(c: Client, node: StreamNode, index: number): void {
-  const a = node.ids, o = index * 4;
-  u64Parts(a[o], a[o + 1], 0);
-  u64Parts(a[o + 2], a[o + 3], 2);
-  c.addArrayLen(2);
+/** An ID as a bulk reply, from its words (XADD's reply, range replies). */
+function addIdWords(c: Client, msHi: number, msLo: number, seqHi: number, seqLo: number): void {
+  u64Parts(msHi, msLo, 0);
+  u64Parts(seqHi, seqLo, 2);
   const len = parts[0].length + parts[1].length + 1 + parts[2].length + parts[3].length;
   c.writeAscii(BULK_HEADERS[len]);
   c.writeAscii(parts[0]);
@@ -196,6 +194,13 @@ function addNodeEntry(c: Client, node: StreamNode, index: number): void {
   c.writeAscii(parts[2]);
   c.writeAscii(parts[3]);
   c.writeAscii("\r\n");
+}
+
+/** The entry at `index` of `node` as an XRANGE element. */
+function addNodeEntry(c: Client, node: StreamNode, index: number): void {
+  const a = node.ids, o = index * 4;
+  c.addArrayLen(2);
+  addIdWords(c, a[o], a[o + 1], a[o + 2], a[o + 3]);
   const fields = node.fieldsAt(index);
   c.addArrayLen(fields.length);
   for (const f of fields) c.addBulk(f);
@@ -474,7 +479,7 @@ function xaddCommand(c: Client, argv: string[]): void {
   if (!s.append(id, argv, fieldPos, nf / 2, nodeLimits(c))) {
     return c.addError("ERR Elements are too large to be stored");
   }
-  c.addBulk(formatId(id));
+  addIdWords(c, idWord(id, 0), idWord(id, 1), idWord(id, 2), idWord(id, 3));
   c.server.signalModifiedKey(db, key);
   c.server.notify("t", "xadd", key, db.id);
   c.server.dirty++;

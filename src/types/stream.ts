@@ -8,10 +8,11 @@
  * - the IDs of a node are unboxed in a Uint32Array, four words per entry (ms high/low, seq
  *   high/low): a seek compares words, never allocates;
  * - the fields of the node's first entry are its "master fields"; an entry with the same field
- *   names stores only its values. An entry is encoded as one binary string: a flags char (1 = same
- *   fields), then for other entries a varint field count, then varint-length-prefixed strings. The
- *   tail node keeps one string per entry; a node that is full is sealed into one string plus an
- *   offsets array, so a million entries cost a few thousand JS objects, not millions;
+ *   names stores only its values. The tail node keeps the strings as XADD gave them (appending
+ *   copies nothing; reading the newest entries decodes nothing); a node that is full is sealed:
+ *   each entry is encoded (a flags char, 1 = same fields, then for other entries a varint field
+ *   count, then varint-length-prefixed strings) and the node holds one string plus an offsets
+ *   array, so a million entries cost a few thousand JS objects, not millions;
  * - deleted entries (XDEL, exact trims inside a node) are flagged, as in Redis, and a node whose
  *   last live entry is XDELed is dropped.
  *
@@ -47,33 +48,6 @@ function putVarint(n: number): string {
     n = Math.floor(n / 128);
   }
   return s + String.fromCharCode(n);
-}
-
-/** Encode one entry (argv[from..from+2k)) against the master fields. */
-function encodeEntry(argv: string[], from: number, k: number, master: string[]): string {
-  let same = k === master.length;
-  if (same) {
-    for (let i = 0; i < k; i++) {
-      if (argv[from + 2 * i] !== master[i]) {
-        same = false;
-        break;
-      }
-    }
-  }
-  if (same) {
-    let s = "\x01";
-    for (let i = 0; i < k; i++) {
-      const v = argv[from + 2 * i + 1];
-      s += putVarint(v.length) + v;
-    }
-    return s;
-  }
-  let s = "\x00" + putVarint(k);
-  for (let i = 0; i < 2 * k; i++) {
-    const v = argv[from + i];
-    s += putVarint(v.length) + v;
-  }
-  return s;
 }
 
 /** Varint at p of s, for lengths of 128 and more (the first byte has its high bit set). */
@@ -156,8 +130,12 @@ export class StreamNode {
   /** Deleted flags, allocated on the first deletion. */
   del: Uint8Array | null = null;
   master: string[];
-  /** Tail node: one encoded string per entry. */
-  parts: string[] | null = [];
+  /**
+   * Tail node: the entries' strings as given (values only for same-field entries, else fields and
+   * values), entry i starting at raw[pos[i] >> 1], pos[i] & 1 = same fields. Encoded when sealed.
+   */
+  raw: string[] | null = [];
+  pos: number[] | null = [];
   /** Sealed node: all entries in one string, entry i at offs[i]..offs[i+1]. */
   blob = "";
   offs: Uint32Array | null = null;
@@ -189,8 +167,19 @@ export class StreamNode {
   }
 
   fieldsAt(i: number): string[] {
-    if (this.parts !== null) return decodeEntry(this.parts[i], 0, this.master);
-    return decodeEntry(this.blob, this.offs![i], this.master);
+    const raw = this.raw;
+    if (raw === null) return decodeEntry(this.blob, this.offs![i], this.master);
+    const p = this.pos![i];
+    const start = p >> 1;
+    const end = i + 1 < this.n ? this.pos![i + 1] >> 1 : raw.length;
+    if ((p & 1) === 0) return raw.slice(start, end);
+    const m = this.master, k = m.length;
+    const out = new Array<string>(2 * k);
+    for (let j = 0; j < k; j++) {
+      out[2 * j] = m[j];
+      out[2 * j + 1] = raw[start + j];
+    }
+    return out;
   }
 
   /** Compare entry i with the words of an ID: <0, 0, >0. */
@@ -214,7 +203,8 @@ export class StreamNode {
     return lo;
   }
 
-  append(words: number[], enc: string): void {
+  /** Add an entry (argv[from..from+2k)), `same` when its fields are the master fields. */
+  append(words: number[], argv: string[], from: number, k: number, same: boolean): void {
     if ((this.n + 1) * 4 > this.ids.length) {
       const a = new Uint32Array(this.ids.length * 2);
       a.set(this.ids);
@@ -225,34 +215,52 @@ export class StreamNode {
     this.ids[o + 1] = words[1];
     this.ids[o + 2] = words[2];
     this.ids[o + 3] = words[3];
-    this.parts!.push(enc);
+    const raw = this.raw!;
+    this.pos!.push(raw.length * 2 + (same ? 1 : 0));
+    if (same) { for (let i = 0; i < k; i++) raw.push(argv[from + 2 * i + 1]); }
+    else for (let i = 0; i < 2 * k; i++) raw.push(argv[from + i]);
     this.n++;
     this.live++;
   }
 
-  /** Back to one string per entry (a sealed tail node that gets more entries). */
+  /** Back to raw strings (a sealed tail node that gets more entries). */
   unseal(): void {
-    if (this.parts !== null) return;
-    const parts: string[] = [];
-    for (let i = 0; i < this.n; i++) parts.push(this.blob.slice(this.offs![i], this.offs![i + 1]));
-    this.parts = parts;
+    if (this.raw !== null) return;
+    const raw: string[] = [], pos: number[] = [];
+    for (let i = 0; i < this.n; i++) {
+      const same = this.blob.charCodeAt(this.offs![i]) === 1;
+      const f = decodeEntry(this.blob, this.offs![i], this.master);
+      pos.push(raw.length * 2 + (same ? 1 : 0));
+      if (same) { for (let j = 1; j < f.length; j += 2) raw.push(f[j]); }
+      else raw.push(...f);
+    }
+    this.raw = raw;
+    this.pos = pos;
     this.blob = "";
     this.offs = null;
   }
 
-  /** Freeze a full node: one string for its entries, IDs array cut to size. */
+  /** Freeze a full node: its entries encoded into one string, IDs array cut to size. */
   seal(): void {
-    if (this.parts === null) return;
+    const raw = this.raw, pos = this.pos;
+    if (raw === null || pos === null) return;
     const offs = new Uint32Array(this.n + 1);
+    const out: string[] = [];
     let o = 0;
     for (let i = 0; i < this.n; i++) {
       offs[i] = o;
-      o += this.parts[i].length;
+      const start = pos[i] >> 1;
+      const end = i + 1 < this.n ? pos[i + 1] >> 1 : raw.length;
+      let e = (pos[i] & 1) === 1 ? "\x01" : "\x00" + putVarint((end - start) / 2);
+      for (let j = start; j < end; j++) e += putVarint(raw[j].length) + raw[j];
+      out.push(e);
+      o += e.length;
     }
     offs[this.n] = o;
-    this.blob = this.parts.join("");
+    this.blob = out.join("");
     this.offs = offs;
-    this.parts = null;
+    this.raw = null;
+    this.pos = null;
     if (this.ids.length !== this.n * 4) this.ids = this.ids.slice(0, this.n * 4);
   }
 
@@ -284,7 +292,8 @@ export class StreamNode {
     d.n = this.n;
     d.live = this.live;
     d.del = this.del === null ? null : this.del.slice();
-    d.parts = this.parts === null ? null : this.parts.slice();
+    d.raw = this.raw === null ? null : this.raw.slice();
+    d.pos = this.pos === null ? null : this.pos.slice();
     d.blob = this.blob;
     d.offs = this.offs;
     d.bytes = this.bytes;
@@ -295,8 +304,10 @@ export class StreamNode {
   memory(): number {
     let m = 120 + this.ids.byteLength + (this.del?.byteLength ?? 0) + 16 * this.master.length;
     for (const f of this.master) m += f.length;
-    if (this.parts !== null) { for (const p of this.parts) m += 16 + ((p.length + 7) & ~7); }
-    else m += this.blob.length + 16 + this.offs!.byteLength;
+    if (this.raw !== null) {
+      m += 8 * (this.raw.length + this.n);
+      for (const p of this.raw) m += 16 + ((p.length + 7) & ~7);
+    } else m += this.blob.length + 16 + this.offs!.byteLength;
     return m;
   }
 }
@@ -635,12 +646,12 @@ export class StreamValue implements RObject {
       this.nodes.push(nd);
     }
     nd.unseal();
-    const enc = encodeEntry(argv, from, k, nd.master);
+    let same = k === nd.master.length;
+    for (let i = 0; same && i < k; i++) same = argv[from + 2 * i] === nd.master[i];
     // Listpack size of the entry: flags, ms and seq deltas, [count, fields], values, lp-count.
     const o = 0;
     const msDelta = (words[0] - nd.ids[o]) * 4294967296 + (words[1] - nd.ids[o + 1]);
     const seqDelta = (words[2] - nd.ids[o + 2]) * 4294967296 + (words[3] - nd.ids[o + 3]);
-    const same = enc.charCodeAt(0) === 1;
     let b = 2 + (nd.n === 0 ? 2 : lpIntSize(msDelta)) + (nd.n === 0 ? 2 : lpIntSize(seqDelta));
     if (!same) b += lpIntSize(k);
     for (let i = 0; i < k; i++) {
@@ -649,7 +660,7 @@ export class StreamValue implements RObject {
     }
     b += lpIntSize(same ? k + 3 : 2 * k + 4);
     nd.bytes += b;
-    nd.append(words, enc);
+    nd.append(words, argv, from, k, same);
     this.length++;
     this.entriesAdded++;
     this.lastId = id;

@@ -176,3 +176,25 @@ Deno.test("IdIndex: sorted ranges with out-of-order inserts and front deletes", 
   assertEquals(ix.size, 503);
   assertEquals(ix.range(ID_MIN).length, 503);
 });
+
+Deno.test("stream: a sealed node that becomes the tail again takes new entries (unseal)", () => {
+  const s = new StreamValue();
+  add(s, 1, 0, ["a", "1"], 2);
+  add(s, 2, 0, ["b", "2", "c", "3"], 2);
+  add(s, 3, 0, ["a", "x"], 2);
+  add(s, 4, 0, ["a", "y"], 2);
+  assertEquals(s.nodes.length, 2);
+  assertEquals(s.xdel([idFromNumbers(3, 0), idFromNumbers(4, 0)]), 2);
+  assertEquals(s.nodes.length, 1);
+  assert(s.nodes[0].raw === null, "the first node was sealed");
+  add(s, 5, 0, ["a", "z"], 10);
+  assertEquals(s.nodes.length, 1);
+  assertEquals(all(s), [
+    ["1-0", ["a", "1"]],
+    ["2-0", ["b", "2", "c", "3"]],
+    ["5-0", ["a", "z"]],
+  ]);
+  const copy = s.dup();
+  copy.nodes[0].seal();
+  assertEquals(all(copy), all(s));
+});
