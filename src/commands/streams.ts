@@ -198,9 +198,8 @@ function addIdWords(c: Client, msHi: number, msLo: number, seqHi: number, seqLo:
 
 /** The entry at `index` of `node` as an XRANGE element. */
 function addNodeEntry(c: Client, node: StreamNode, index: number): void {
-  const a = node.ids, o = index * 4;
   c.addArrayLen(2);
-  addIdWords(c, a[o], a[o + 1], a[o + 2], a[o + 3]);
+  addIdWords(c, node.w(index, 0), node.w(index, 1), node.w(index, 2), node.w(index, 3));
   const fields = node.fieldsAt(index);
   c.addArrayLen(fields.length);
   for (const f of fields) c.addBulk(f);

@@ -121,9 +121,18 @@ function lpStrSize(s: string): number {
 
 // ---- nodes --------------------------------------------------------------------------------------
 
+const EMPTY_IDS = new Uint32Array(0);
+
 export class StreamNode {
-  /** Four u32 words per entry. */
+  /** Four u32 words per entry (empty once the node is sealed compact). */
   ids: Uint32Array;
+  /**
+   * Sealed compact form, when every entry's ms is within 2^32 of the first's and every seq is
+   * below 2^32: two words per entry (ms minus the first ms, seq), the first ms in msHi0/msLo0.
+   */
+  cids: Uint32Array | null = null;
+  msHi0 = 0;
+  msLo0 = 0;
   /** Entries including deleted ones. */
   n = 0;
   live = 0;
@@ -138,7 +147,7 @@ export class StreamNode {
   pos: number[] | null = [];
   /** Sealed node: all entries in one string, entry i at offs[i]..offs[i+1]. */
   blob = "";
-  offs: Uint32Array | null = null;
+  offs: Uint32Array | Uint16Array | null = null;
   /** Estimated listpack bytes (stream-node-max-bytes). */
   bytes = 0;
 
@@ -147,9 +156,15 @@ export class StreamNode {
     this.ids = new Uint32Array(Math.max(4, cap) * 4);
   }
 
-  /** Words of entry i. */
+  /** Word k (0..3: ms high, ms low, seq high, seq low) of entry i. */
   w(i: number, k: number): number {
-    return this.ids[i * 4 + k];
+    const c = this.cids;
+    if (c === null) return this.ids[i * 4 + k];
+    if (k === 2) return 0;
+    if (k === 3) return c[2 * i + 1];
+    const lo = this.msLo0 + c[2 * i];
+    if (k === 1) return lo >>> 0;
+    return this.msHi0 + (lo > 0xffffffff ? 1 : 0);
   }
 
   isDeleted(i: number): boolean {
@@ -157,13 +172,11 @@ export class StreamNode {
   }
 
   idAt(i: number): StreamID {
-    const a = this.ids, o = i * 4;
-    return idFromWords(a[o], a[o + 1], a[o + 2], a[o + 3]);
+    return idFromWords(this.w(i, 0), this.w(i, 1), this.w(i, 2), this.w(i, 3));
   }
 
   formatIdAt(i: number): string {
-    const a = this.ids, o = i * 4;
-    return formatWords(a[o], a[o + 1], a[o + 2], a[o + 3]);
+    return formatWords(this.w(i, 0), this.w(i, 1), this.w(i, 2), this.w(i, 3));
   }
 
   fieldsAt(i: number): string[] {
@@ -184,6 +197,12 @@ export class StreamNode {
 
   /** Compare entry i with the words of an ID: <0, 0, >0. */
   cmp(i: number, t: Uint32Array | number[]): number {
+    const c = this.cids;
+    if (c !== null) {
+      const lo = this.msLo0 + c[2 * i];
+      const hi = this.msHi0 + (lo > 0xffffffff ? 1 : 0);
+      return (hi - t[0]) || ((lo >>> 0) - t[1]) || -t[2] || (c[2 * i + 1] - t[3]);
+    }
     const a = this.ids, o = i * 4;
     for (let k = 0; k < 4; k++) {
       const d = a[o + k] - t[k];
@@ -226,6 +245,12 @@ export class StreamNode {
   /** Back to raw strings (a sealed tail node that gets more entries). */
   unseal(): void {
     if (this.raw !== null) return;
+    if (this.cids !== null) {
+      const ids = new Uint32Array(this.n * 4);
+      for (let i = 0; i < this.n; i++) for (let k = 0; k < 4; k++) ids[i * 4 + k] = this.w(i, k);
+      this.ids = ids;
+      this.cids = null;
+    }
     const raw: string[] = [], pos: number[] = [];
     for (let i = 0; i < this.n; i++) {
       const same = this.blob.charCodeAt(this.offs![i]) === 1;
@@ -258,16 +283,43 @@ export class StreamNode {
     }
     offs[this.n] = o;
     this.blob = out.join("");
-    this.offs = offs;
+    this.offs = o <= 0xffff ? Uint16Array.from(offs) : offs;
     this.raw = null;
     this.pos = null;
-    if (this.ids.length !== this.n * 4) this.ids = this.ids.slice(0, this.n * 4);
+    this.compactIds();
+  }
+
+  /** IDs to two words per entry when they fit (see `cids`), else cut to size. */
+  compactIds(): void {
+    const a = this.ids, n = this.n;
+    const hi0 = a[0], lo0 = a[1];
+    let ok = true;
+    for (let i = 0; ok && i < n; i++) {
+      const o = i * 4;
+      const d = (a[o] - hi0) * 4294967296 + (a[o + 1] - lo0);
+      ok = a[o + 2] === 0 && d >= 0 && d <= 0xffffffff;
+    }
+    if (!ok) {
+      if (a.length !== n * 4) this.ids = a.slice(0, n * 4);
+      return;
+    }
+    const c = new Uint32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      const o = i * 4;
+      c[2 * i] = (a[o] - hi0) * 4294967296 + (a[o + 1] - lo0);
+      c[2 * i + 1] = a[o + 3];
+    }
+    this.cids = c;
+    this.msHi0 = hi0;
+    this.msLo0 = lo0;
+    this.ids = EMPTY_IDS;
   }
 
   markDeleted(i: number): void {
-    if (this.del === null) this.del = new Uint8Array(this.ids.length / 4);
-    else if (this.del.length < this.ids.length / 4) {
-      const d = new Uint8Array(this.ids.length / 4);
+    const cap = Math.max(this.n, this.ids.length / 4);
+    if (this.del === null) this.del = new Uint8Array(cap);
+    else if (this.del.length < cap) {
+      const d = new Uint8Array(cap);
       d.set(this.del);
       this.del = d;
     }
@@ -289,6 +341,9 @@ export class StreamNode {
   dup(): StreamNode {
     const d = new StreamNode(this.master, 1);
     d.ids = this.ids.slice();
+    d.cids = this.cids === null ? null : this.cids.slice();
+    d.msHi0 = this.msHi0;
+    d.msLo0 = this.msLo0;
     d.n = this.n;
     d.live = this.live;
     d.del = this.del === null ? null : this.del.slice();
@@ -302,7 +357,8 @@ export class StreamNode {
 
   /** Approximate heap bytes (MEMORY USAGE). */
   memory(): number {
-    let m = 120 + this.ids.byteLength + (this.del?.byteLength ?? 0) + 16 * this.master.length;
+    let m = 120 + this.ids.byteLength + (this.cids?.byteLength ?? 0) + (this.del?.byteLength ?? 0) +
+      16 * this.master.length;
     for (const f of this.master) m += f.length;
     if (this.raw !== null) {
       m += 8 * (this.raw.length + this.n);

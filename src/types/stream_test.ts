@@ -198,3 +198,26 @@ Deno.test("stream: a sealed node that becomes the tail again takes new entries (
   copy.nodes[0].seal();
   assertEquals(all(copy), all(s));
 });
+
+Deno.test("stream: sealed nodes keep exact IDs in the compact and the full layout", () => {
+  const ids = [
+    "4294967295-0", // compact node: the ms crosses the 32-bit word boundary
+    "4294967296-5",
+    "4294967297-4294967296", // full layout: seq above 2^32
+    "9007199254740993-1",
+    "9007199254740994-1", // full layout: ms gap above 2^32
+    "18446744073709551614-1",
+    "18446744073709551615-18446744073709551615",
+  ].map((s) => parseStreamId(s, false, true)!.id);
+  const s = new StreamValue();
+  for (const id of ids) s.append(id, ["f", formatId(id)], 0, 1, { maxEntries: 2, maxBytes: 4096 });
+  assertEquals(s.nodes.length, 4);
+  assert(s.nodes[0].cids !== null, "compact");
+  assert(s.nodes[1].cids === null && s.nodes[2].cids === null, "full layout");
+  assertEquals(all(s).map((e) => e[0]), ids.map(formatId));
+  assertEquals(all(s).map((e) => e[1][1]), ids.map(formatId));
+  for (const id of ids) assertEquals(s.get(id), ["f", formatId(id)]);
+  assertEquals(s.get(idIncr(ids[1])!), null);
+  const mid = all(s, true, ids[2], ids[5]).map((e) => e[0]);
+  assertEquals(mid, ids.slice(2, 6).map(formatId).reverse());
+});
