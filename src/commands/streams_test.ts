@@ -169,3 +169,32 @@ Deno.test("streams: IDs in range replies across the u64 range", () => {
     0,
   );
 });
+
+Deno.test("streams: CLIENT UNBLOCK and timeouts of blocked reads", async () => {
+  const t = testServer();
+  const [a, w] = [t.client(), t.client()];
+  t.exec(w, "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+  t.exec(a, "XREADGROUP", "GROUP", "g", "c", "BLOCK", 0, "STREAMS", "s", ">");
+  assertEquals(t.exec(w, "CLIENT", "UNBLOCK", a.id, "ERROR"), 1);
+  assertEquals(t.feed(a, ""), [err("UNBLOCKED client unblocked via CLIENT UNBLOCK")]);
+  t.exec(a, "XREAD", "BLOCK", 0, "STREAMS", "s", "$");
+  assertEquals(t.exec(w, "CLIENT", "UNBLOCK", a.id, "TIMEOUT"), 1);
+  await new Promise((r) => setTimeout(r, 5));
+  assertEquals(t.feed(a, ""), [null]);
+  // BLOCK n: a null reply once n ms have passed, not before.
+  const t0 = Date.now();
+  t.exec(a, "XREAD", "BLOCK", 60, "STREAMS", "s", "$");
+  await new Promise((r) => setTimeout(r, 20));
+  assert(a.blocked);
+  await new Promise((r) => setTimeout(r, 80));
+  assertEquals(t.feed(a, ""), [null]);
+  assert(Date.now() - t0 >= 60);
+  assertEquals(
+    t.exec(w, "XREAD", "BLOCK", -1, "STREAMS", "s", "$"),
+    err("ERR timeout is negative"),
+  );
+  assertEquals(
+    t.exec(w, "XREAD", "BLOCK", "1.5", "STREAMS", "s", "$"),
+    err("ERR timeout is not an integer or out of range"),
+  );
+});
