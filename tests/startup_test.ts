@@ -5,7 +5,12 @@ import { RespConn, startServer } from "./helpers.ts";
 Deno.test("log lines use Redis's format and the banner names version, port and pid", async () => {
   const s = await startServer(["--loglevel", "notice"]);
   try {
-    const out = s.output();
+    // The port accepts before the log line has gone through the async logger: wait for it.
+    let out = s.output();
+    for (let i = 0; i < 100 && !out.includes("Ready to accept connections"); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      out = s.output();
+    }
     assertMatch(
       out,
       /^\d+:C \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} # oO0OoO0OoO0Oo Rexis is starting/m,

@@ -14,6 +14,13 @@ import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
 import { endPause, pauseClients } from "../server/dispatch.ts";
 import { unblockClientByRequest } from "../server/blocking.ts";
 import { multiStateMemOverhead } from "../server/multi.ts";
+import {
+  disableTracking,
+  enableTracking,
+  prefixCollision,
+  sortedBytes,
+  trackingFlags,
+} from "../server/tracking.ts";
 
 // ---- CLIENT LIST / INFO lines ----------------------------------------------------------------
 
@@ -52,11 +59,13 @@ function clientType(c: Client): number {
 
 function clientFlags(c: Client): string {
   let f = "";
-  if (c.flagReplica) f += "S";
+  if (c.monitor) f += "O";
+  else if (c.flagReplica) f += "S";
   if (c.flagMaster) f += "M";
   if (isPubSub(c)) f += "P";
   if (c.multiQueued >= 0) f += "x";
   if (c.blocked || c.postponedArgv !== null) f += "b";
+  if (c.tracking !== null) f += trackingFlags(c);
   if (c.dirtyCas) f += "d";
   if (c.closeAfterReply) f += "c";
   if (c.unixSocket) f += "U";
@@ -98,7 +107,9 @@ export function clientInfoString(c: Client, caller: Client, argv: string[]): str
     `multi=${c.multiQueued} qbuf=${qbuf} qbuf-free=${qbufFree} argv-mem=${argvMem} ` +
     `multi-mem=${c.multiMem} rbs=${c.out.length} rbp=${Math.max(c.outPeak, c.outLen)} ` +
     `obl=${obl} oll=${oll} omem=${omem} tot-mem=${totMem} events=${events} ` +
-    `cmd=${c.lastCmd ? c.lastCmd.fullName : "NULL"} user=${c.user} redir=-1 resp=${c.resp}`;
+    `cmd=${c.lastCmd ? c.lastCmd.fullName : "NULL"} user=${c.user} redir=${
+      c.tracking ? c.tracking.redirect : -1
+    } resp=${c.resp}`;
 }
 
 // ---- handlers --------------------------------------------------------------------------------
@@ -294,6 +305,123 @@ function clientSetinfoCommand(c: Client, argv: string[]): void {
   c.addOk();
 }
 
+// ---- client-side caching (state and messages in src/server/tracking.ts) ----------------------
+
+/** CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p]... [OPTIN] [OPTOUT] [NOLOOP] */
+function clientTrackingCommand(c: Client, argv: string[]): void {
+  let redirect = 0;
+  let bcast = false;
+  let optin = false;
+  let optout = false;
+  let noloop = false;
+  const prefixes: string[] = [];
+  for (let j = 3; j < argv.length; j++) {
+    const opt = argv[j].toLowerCase();
+    const more = j < argv.length - 1;
+    if (opt === "redirect" && more) {
+      j++;
+      if (redirect !== 0) {
+        return c.addError("ERR A client can only redirect to a single other client");
+      }
+      const id = parseI64(argv[j]);
+      if (id === null) return c.addErrorNotInt();
+      redirect = Number(id);
+      if (!c.server.clients.has(redirect)) {
+        return c.addError("ERR The client ID you want redirect to does not exist");
+      }
+    } else if (opt === "bcast") bcast = true;
+    else if (opt === "optin") optin = true;
+    else if (opt === "optout") optout = true;
+    else if (opt === "noloop") noloop = true;
+    else if (opt === "prefix" && more) prefixes.push(argv[++j]);
+    else return c.addErrorSyntax();
+  }
+  const mode = argv[2].toLowerCase();
+  if (mode === "off") {
+    disableTracking(c);
+    return c.addOk();
+  }
+  if (mode !== "on") return c.addErrorSyntax();
+  const st = c.tracking;
+  if (!bcast && prefixes.length > 0) {
+    return c.addError("ERR PREFIX option requires BCAST mode to be enabled");
+  }
+  if (st !== null && st.bcast !== bcast) {
+    return c.addError(
+      "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+    );
+  }
+  if (bcast && (optin || optout)) {
+    return c.addError("ERR OPTIN and OPTOUT are not compatible with BCAST");
+  }
+  if (optin && optout) return c.addError("ERR You can't specify both OPTIN mode and OPTOUT mode");
+  if (st !== null && ((optin && st.optout) || (optout && st.optin))) {
+    return c.addError(
+      "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+    );
+  }
+  if (bcast) {
+    const err = prefixCollision(st?.prefixes ?? [], prefixes);
+    if (err !== null) return c.addError(err);
+  }
+  enableTracking(c, { redirect, bcast, optin, optout, noloop, prefixes });
+  c.addOk();
+}
+
+/** CLIENT CACHING YES|NO: for the next command, in OPTIN / OPTOUT mode. */
+function clientCachingCommand(c: Client, argv: string[]): void {
+  const st = c.tracking;
+  if (st === null) {
+    return c.addError(
+      "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
+    );
+  }
+  const opt = argv[2].toLowerCase();
+  if (opt === "yes") {
+    if (!st.optin) {
+      return c.addError(
+        "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.",
+      );
+    }
+  } else if (opt === "no") {
+    if (!st.optout) {
+      return c.addError(
+        "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.",
+      );
+    }
+  } else return c.addErrorSyntax();
+  st.caching = true;
+  c.addOk();
+}
+
+function clientGetredirCommand(c: Client): void {
+  c.addInt(c.tracking ? c.tracking.redirect : -1);
+}
+
+function clientTrackinginfoCommand(c: Client): void {
+  const st = c.tracking;
+  c.addMapLen(3);
+  c.addBulk("flags");
+  const flags = [st ? "on" : "off"];
+  if (st !== null) {
+    if (st.bcast) flags.push("bcast");
+    if (st.optin) flags.push("optin");
+    if (st.optin && st.caching) flags.push("caching-yes");
+    if (st.optout) flags.push("optout");
+    if (st.optout && st.caching) flags.push("caching-no");
+    if (st.noloop) flags.push("noloop");
+    if (st.brokenRedir) flags.push("broken_redirect");
+  }
+  c.addSetLen(flags.length);
+  for (const f of flags) c.addBulk(f);
+  c.addBulk("redirect");
+  c.addInt(st ? st.redirect : -1);
+  c.addBulk("prefixes");
+  const prefixes = st ? sortedBytes(st.prefixes) : [];
+  c.addArrayLen(prefixes.length);
+  for (const p of prefixes) c.addBulk(p);
+}
+
 const CLIENT_HELP = [
   "CACHING (YES|NO)",
   "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
@@ -362,6 +490,19 @@ export const clientCommands: CommandDef[] = [
     group: G,
     complexity: "Depends on subcommand.",
     subcommands: [
+      cmd("caching", 3, F, [0, 0, 0], A, clientCachingCommand, {
+        summary: "Instruct the server about tracking or not keys in the next request",
+        since: "6.0.0",
+        group: G,
+        complexity: "O(1)",
+        arguments: [{ name: "mode", type: "oneof", arguments: [token("YES"), token("NO")] }],
+      }),
+      cmd("getredir", 2, F, [0, 0, 0], A, clientGetredirCommand, {
+        summary: "Get tracking notifications redirection client ID if any",
+        since: "6.0.0",
+        group: G,
+        complexity: "O(1)",
+      }),
       cmd("getname", 2, F, [0, 0, 0], A, clientGetnameCommand, {
         summary: "Get the current connection name",
         since: "2.6.9",
@@ -536,6 +677,35 @@ export const clientCommands: CommandDef[] = [
         group: G,
         complexity: "O(1)",
         arguments: [{ name: "connection-name", type: "string" }],
+      }),
+      cmd("tracking", -3, F, [0, 0, 0], A, clientTrackingCommand, {
+        summary: "Enable or disable server assisted client side caching support",
+        since: "6.0.0",
+        group: G,
+        complexity: "O(1). Some options may introduce additional complexity.",
+        arguments: [
+          { name: "status", type: "oneof", arguments: ON_OFF },
+          { name: "client-id", type: "integer", token: "REDIRECT", optional: true },
+          {
+            name: "prefix",
+            type: "string",
+            token: "PREFIX",
+            optional: true,
+            multiple: true,
+            multipleToken: true,
+          },
+          { ...token("BCAST"), optional: true },
+          { ...token("OPTIN"), optional: true },
+          { ...token("OPTOUT"), optional: true },
+          { ...token("NOLOOP"), optional: true },
+        ],
+      }),
+      cmd("trackinginfo", 2, F, [0, 0, 0], A, clientTrackinginfoCommand, {
+        summary:
+          "Return information about server assisted client side caching for the current connection",
+        since: "6.2.0",
+        group: G,
+        complexity: "O(1)",
       }),
       cmd("unblock", -3, ADMIN, [0, 0, 0], A, clientUnblockCommand, {
         summary: "Unblock a client blocked in a blocking command from a different connection",

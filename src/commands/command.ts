@@ -190,7 +190,17 @@ export function getKeysWithFlags(d: CommandDef, argv: string[]): KeyRef[] {
     // With variable_flags Redis asks the command's getkeys_proc for the per-call flags; a row
     // without getKeys has only its specs, whose positions are still right.
     const r = keysFromSpecs(specs, argv);
-    if (r !== null) return r;
+    if (r !== null) {
+      // A fixed-position key whose flags depend on the call (SET ... GET): Redis's getkeys_proc.
+      if (variable && d.getKeyFlags) {
+        const kf = d.getKeyFlags(argv, r.map((k) => k.pos));
+        return r.map((k, i) => ({
+          pos: k.pos,
+          flags: keySpecFlags({ ...specs[0], flags: kf[i] }),
+        }));
+      }
+      return r;
+    }
   }
   if (d.getKeys) {
     const keys = d.getKeys(argv);

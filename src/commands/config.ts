@@ -6,6 +6,7 @@ import type { Client } from "../server/client.ts";
 import { cmd, type CommandDef } from "./types.ts";
 import { addReplyHelp } from "./command.ts";
 import { isLocalClient } from "../server/dispatch.ts";
+import { redactArgument } from "../server/monitor.ts";
 
 const CONFIG_HELP = [
   "GET <pattern>",
@@ -30,7 +31,12 @@ function configGetCommand(c: Client, argv: string[]): void {
 function configSetCommand(c: Client, argv: string[]): void {
   if (argv.length & 1) return c.addErrorSyntax();
   const pairs: [string, string][] = [];
-  for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
+  const config = c.server.config;
+  for (let i = 2; i < argv.length; i += 2) {
+    pairs.push([argv[i], argv[i + 1]]);
+    // Secrets never reach SLOWLOG or MONITOR, even when the CONFIG SET fails.
+    if (config.lookup(argv[i])?.sensitive) redactArgument(c, argv, i + 1);
+  }
   const err = c.server.config.setMany(pairs, { local: isLocalClient(c) });
   if (err !== null) c.addError(err);
   else c.addOk();

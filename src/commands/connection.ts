@@ -2,7 +2,8 @@
 import type { Client } from "../server/client.ts";
 import { cmd, type CommandDef } from "./types.ts";
 import { parseInteger } from "./args.ts";
-import { REDIS_COMPAT_VERSION } from "../server/server.ts";
+import { REDIS_COMPAT_VERSION } from "../server/version.ts";
+import { redactArgument } from "../server/monitor.ts";
 
 function pingCommand(c: Client, argv: string[]): void {
   if (argv.length > 2) return c.addErrorArity("ping");
@@ -53,6 +54,9 @@ const WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.
 
 function authCommand(c: Client, argv: string[]): void {
   if (argv.length > 3) return c.addErrorSyntax();
+  // Passwords (and the user name) never reach SLOWLOG or MONITOR.
+  redactArgument(c, argv, 1);
+  redactArgument(c, argv, 2);
   let user = "default";
   let pass: string;
   if (argv.length === 2) {
@@ -86,6 +90,8 @@ function helloCommand(c: Client, argv: string[]): void {
     const more = argv.length - 1 - j;
     const opt = argv[j].toUpperCase();
     if (opt === "AUTH" && more >= 2) {
+      redactArgument(c, argv, j + 1);
+      redactArgument(c, argv, j + 2);
       user = argv[j + 1];
       pass = argv[j + 2];
       j += 2;

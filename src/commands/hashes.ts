@@ -328,6 +328,7 @@ function hrandfieldWithCount(c: Client, key: string, l: number, withValues: bool
     const fields = h.fieldArray();
     while (count-- > 0) {
       addRandPair(c, h, fields[Math.floor(Math.random() * fields.length)], withValues);
+      if (c.closedForWrite) break; // output buffer limit reached (Redis's CLIENT_CLOSE_ASAP)
     }
     return;
   }

@@ -19,6 +19,8 @@
  * - RANDOMKEY's pick on dbs over 64 keys is not independent between calls (src/store/db.ts).
  * - Expire times beyond 2^53 ms are stored rounded to a double (PEXPIRETIME shows the rounding).
  */
+import { lfuDecrAndReturn } from "../store/lfu.ts";
+import { memPolicy } from "../store/accounting.ts";
 import type { Client } from "../server/client.ts";
 import { type ArgDoc, cmd, type CommandDef, keySpec } from "./types.ts";
 import { eqi, I64_MAX, I64_MIN, parseI64, parseScanArgs } from "./args.ts";
@@ -264,7 +266,10 @@ function keysCommand(c: Client, argv: string[]): void {
   const volatile = db.expires.size !== 0;
   if (all && !volatile) {
     c.addArrayLen(db.dict.size);
-    for (const key of db.dict.keys()) c.addBulk(key);
+    for (const key of db.dict.keys()) {
+      c.addBulk(key);
+      if (c.closedForWrite) break; // output buffer limit reached (Redis's CLIENT_CLOSE_ASAP)
+    }
     return;
   }
   const at = c.deferLen();
@@ -274,6 +279,7 @@ function keysCommand(c: Client, argv: string[]): void {
     if (volatile && db.keyIsExpired(key)) continue;
     c.addBulk(key);
     n++;
+    if (c.closedForWrite) break;
   }
   c.setDeferredArray(at, n);
 }
@@ -395,8 +401,9 @@ function objectFreqCommand(c: Client, argv: string[]): void {
       "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
     );
   }
-  // No LFU counters yet: a key never read decays to the initial value (LFU_INIT_VAL).
-  c.addInt(5);
+  // The decayed counter, not written back (Redis's LFUDecrAndReturn).
+  const f = c.db.lru.get(argv[2]) ?? 0;
+  c.addInt(lfuDecrAndReturn(f, memPolicy.lfuDecayTime, c.server.cmdTime));
 }
 
 // ---- EXPIRE family -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import { sortCommands } from "./sort.ts";
 import { zsetCommands } from "./zsets.ts";
 import { memoryCommands } from "./memory.ts";
 import { pubsubCommands } from "./pubsub.ts";
+import { introspectionCommands } from "./introspection.ts";
 import { streamCommands } from "./streams.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
@@ -38,5 +39,6 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...zsetCommands,
   ...memoryCommands,
   ...pubsubCommands,
+  ...introspectionCommands,
   ...streamCommands,
 ];

@@ -14,7 +14,7 @@ import {
   unsubscribeAll,
 } from "../server/pubsub.ts";
 import { stringMatch } from "../store/glob.ts";
-import { addReplyHelp } from "./command.ts";
+import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
 
 function subscribeGeneric(c: Client, argv: string[], kind: SubKind): void {
   for (let i = 1; i < argv.length; i++) subscribe(c, kind, argv[i]);
@@ -60,6 +60,8 @@ function spublishCommand(c: Client, argv: string[]): void {
 }
 
 function channelList(c: Client, argv: string[], table: Map<string, Set<Client>>): void {
+  // Arity -2 in the table; Redis's handler takes at most one pattern.
+  if (argv.length > 3) return addReplySubcommandSyntaxError(c, argv);
   const pat = argv.length === 3 ? argv[2] : null;
   const at = c.deferLen();
   let n = 0;

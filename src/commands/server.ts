@@ -11,13 +11,14 @@ import os from "node:os";
 import process from "node:process";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import { REDIS_COMPAT_VERSION, REXIS_VERSION } from "../server/server.ts";
+import { REDIS_COMPAT_VERSION, REXIS_VERSION } from "../server/version.ts";
 import { Stats } from "../server/stats.ts";
 import { cmd, type CommandDef } from "./types.ts";
 import { latencyInfoLine, readLatencyPercentiles } from "../server/latency.ts";
 import { abortShutdown, shutdownServer } from "../server/shutdown.ts";
 import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
 import { clientsInTimeoutTable } from "../server/blocking.ts";
+import { trackingInfo } from "../server/tracking.ts";
 
 // ---- formatting helpers ----------------------------------------------------------------------
 
@@ -186,7 +187,7 @@ function clientsSection(server: Server): string {
     ["client_recent_max_input_buffer", Math.max(...server.recentMaxInput)],
     ["client_recent_max_output_buffer", Math.max(...server.recentMaxOutput)],
     ["blocked_clients", blockedClients(server)],
-    ["tracking_clients", 0],
+    ["tracking_clients", server.trackingClients],
     ["clients_in_timeout_table", clientsInTimeoutTable(server)],
   ]);
 }
@@ -301,6 +302,7 @@ function persistenceSection(server: Server): string {
 }
 
 function statsSection(server: Server): string {
+  const tracking = trackingInfo(server);
   const st = server.stats;
   return lines("Stats", [
     ["total_connections_received", st.numConnections],
@@ -324,8 +326,8 @@ function statsSection(server: Server): string {
     ["expire_cycle_cpu_milliseconds", Math.floor(st.expireCycleCpuMs)],
     ["evicted_keys", st.evictedKeys],
     ["evicted_clients", 0],
-    ["total_eviction_exceeded_time", 0],
-    ["current_eviction_exceeded_time", 0],
+    ["total_eviction_exceeded_time", Math.floor(server.evictor.totalExceededMs)],
+    ["current_eviction_exceeded_time", server.evictor.currentExceededMs()],
     ["keyspace_hits", st.keyspaceHits],
     ["keyspace_misses", st.keyspaceMisses],
     ["pubsub_channels", 0],
@@ -341,9 +343,9 @@ function statsSection(server: Server): string {
     ["active_defrag_key_misses", 0],
     ["total_active_defrag_time", 0],
     ["current_active_defrag_time", 0],
-    ["tracking_total_keys", 0],
-    ["tracking_total_items", 0],
-    ["tracking_total_prefixes", 0],
+    ["tracking_total_keys", tracking.keys],
+    ["tracking_total_items", tracking.items],
+    ["tracking_total_prefixes", tracking.prefixes],
     ["unexpected_error_replies", st.unexpectedErrorReplies],
     ["total_error_replies", st.totalErrorReplies],
     ["dump_payload_sanitizations", 0],
@@ -514,6 +516,8 @@ const DEBUG_HELP = [
   "    default.",
   "SLEEP <seconds>",
   "    Stop the server for <seconds>. Decimals allowed.",
+  "PAUSE-CRON <0|1>",
+  "    Stop periodic cron job processing.",
 ];
 
 /** C's atoi: optional spaces and sign, then digits; 0 when there are none. */
@@ -539,6 +543,10 @@ function debugCommand(c: Client, argv: string[]): void {
     const secs = parseFloat(argv[2].trimStart()); // strtod without an end check
     const us = Math.trunc((Number.isNaN(secs) ? 0 : secs) * 1e6);
     sleepSync(us / 1000);
+    return c.addOk();
+  }
+  if (sub === "pause-cron" && argv.length === 3) {
+    c.server.cronPaused = atoi(argv[2]) !== 0;
     return c.addOk();
   }
   if (sub === "set-active-expire" && argv.length === 3) {

@@ -153,7 +153,7 @@ Deno.test("DEBUG: refused unless enable-debug-command allows it", () => {
   assertEquals(st.rejectedCalls, 1);
 });
 
-Deno.test("DEBUG SLEEP blocks; SET-ACTIVE-EXPIRE; LOG; HELP; unknown subcommands", () => {
+Deno.test("DEBUG SLEEP blocks; SET-ACTIVE-EXPIRE; PAUSE-CRON; LOG; HELP; unknown subcommands", () => {
   const t = testServer(["--enable-debug-command", "yes"]);
   const c = t.client();
   const start = performance.now();
@@ -167,7 +167,11 @@ Deno.test("DEBUG SLEEP blocks; SET-ACTIVE-EXPIRE; LOG; HELP; unknown subcommands
   assertEquals(t.exec(c, "DEBUG", "LOG", "### Starting test"), "OK");
   const help = t.exec(c, "debug", "help") as string[];
   assertEquals(help[0], "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-  assertEquals(help.length, 11);
+  assertEquals(help.length, 13);
+  assertEquals(t.exec(c, "DEBUG", "PAUSE-CRON", "1"), "OK");
+  assertEquals(t.server.cronPaused, true);
+  assertEquals(t.exec(c, "DEBUG", "PAUSE-CRON", "0"), "OK");
+  assertEquals(t.server.cronPaused, false);
   assertEquals(
     t.exec(c, "DEBUG", "reload"),
     new RespError(

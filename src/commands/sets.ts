@@ -292,6 +292,7 @@ function srandmemberWithCount(c: Client, argv: string[]): void {
     c.addArrayLen(count);
     for (let i = 0; i < count; i++) {
       c.addBulk(s.random() as string);
+      if (c.closedForWrite) break; // output buffer limit reached (Redis's CLIENT_CLOSE_ASAP)
     }
     return;
   }

@@ -710,6 +710,12 @@ export const stringCommands: CommandDef[] = [
     arguments: [KEY],
   }),
   cmd("set", -3, "write denyoom", [1, 1, 1], "string", setCommand, {
+    // Redis's setGetKeys: with GET the key is read too (RW ACCESS UPDATE), else OW UPDATE.
+    getKeyFlags: (argv) => [
+      argv.slice(3).some((a) => a.toLowerCase() === "get")
+        ? ["RW", "ACCESS", "UPDATE"]
+        : ["OW", "UPDATE"],
+    ],
     summary: "Set the string value of a key",
     since: "1.0.0",
     group: G,

@@ -1176,6 +1176,7 @@ function zrandmemberWithCount(c: Client, key: string, l: number, withscores: boo
     for (let i = 0; i < count; i++) {
       const [m, s] = randomEntry(z);
       emit(m, s);
+      if (c.closedForWrite) break; // output buffer limit reached (Redis's CLIENT_CLOSE_ASAP)
     }
     return;
   }

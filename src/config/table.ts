@@ -78,6 +78,7 @@ const INT_MIN = -2147483648n;
 const INT_MAX = 2147483647n;
 const UINT_MAX = 4294967295n;
 const LONG_MAX = 9223372036854775807n;
+const ULLONG_MAX = 18446744073709551615n;
 
 // ---- parsing by type ---------------------------------------------------------------------------
 
@@ -461,6 +462,8 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     read: cwd,
     rewrite: rewriteDir,
   },
+  // KEYS TRACKING
+  int("tracking-table-max-keys", 1000000, 0n, LONG_MAX, { unsigned: true }),
   // SECURITY
   {
     name: "requirepass",
@@ -479,13 +482,39 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     parse: parseObuf,
     rewrite: rewriteObuf,
   },
+  // MEMORY MANAGEMENT (src/server/evict.ts)
+  mem("maxmemory", 0, 0n, ULLONG_MAX, { unsigned: true }),
+  {
+    name: "maxmemory-policy",
+    type: "enum",
+    default: "noeviction",
+    values: [
+      "volatile-lru",
+      "volatile-lfu",
+      "volatile-random",
+      "volatile-ttl",
+      "allkeys-lru",
+      "allkeys-lfu",
+      "allkeys-random",
+      "noeviction",
+    ],
+  },
+  int("maxmemory-samples", 5, 1n, INT_MAX),
+  int("maxmemory-eviction-tenacity", 10, 0n, 100n),
+  bool("replica-ignore-maxmemory", true, { alias: "slave-ignore-maxmemory" }),
   // LAZY FREEING
+  bool("lazyfree-lazy-eviction", false),
   bool("lazyfree-lazy-user-del", false),
   bool("lazyfree-lazy-user-flush", false),
   // APPEND ONLY MODE
   bool("appendonly", false, {
     validate: (v) => v ? "AOF persistence is not implemented yet" : null,
   }),
+  // SLOW LOG
+  int("slowlog-log-slower-than", 10000, -1n, LONG_MAX),
+  int("slowlog-max-len", 128, 0n, LONG_MAX, { unsigned: true }),
+  // LATENCY MONITOR
+  int("latency-monitor-threshold", 0, 0n, LONG_MAX),
   // EVENT NOTIFICATION
   {
     name: "notify-keyspace-events",
@@ -535,6 +564,8 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     normalize: (v) => Math.max(CONFIG_MIN_HZ, Math.min(CONFIG_MAX_HZ, v as number)),
   }),
   int("active-expire-effort", 1, 1n, 10n),
+  int("lfu-log-factor", 10, 0n, INT_MAX),
+  int("lfu-decay-time", 1, 0n, INT_MAX),
   // Who may use DEBUG and change protected configs (dir): no, yes, or local connections only.
   {
     name: "enable-protected-configs",

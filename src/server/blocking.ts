@@ -27,8 +27,9 @@
  *
  * A timeout replies through `onTimeout(c)`; CLIENT UNBLOCK replies as a timeout or with
  * `-UNBLOCKED`; a client that disconnects is just forgotten. Statistics follow Redis 7.0: the
- * command's calls were counted when it blocked; when it is unblocked the time to serve it is added
- * and recorded as its latency (not the time it waited), and an error reply counts a failed call.
+ * command's calls were counted when it blocked; when it is served or CLIENT UNBLOCKed, the time it
+ * ran plus the time to serve it (not the time it waited) is added, recorded as its latency and
+ * pushed to the slow log, and an error reply counts a failed call; a timeout adds nothing.
  */
 import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
@@ -36,6 +37,8 @@ import type { Db } from "../store/db.ts";
 import { ldToNumber, parseLongDouble } from "../types/longdouble.ts";
 import { resumeClient } from "./conn.ts";
 import { recordCommandLatency } from "./latency.ts";
+import { trackingServeEnd, trackingServeStart } from "./tracking.ts";
+import { CMD_SKIP_SLOWLOG } from "../commands/types.ts";
 
 /** Writes the reply for data now at `key`; false when this client cannot be served by it. */
 export type ServeFn = (c: Client, key: string) => boolean;
@@ -141,7 +144,7 @@ function timeoutClient(c: Client, st: BlockState): void {
   const out = c.outLen;
   st.onTimeout(c);
   dropIfRepliesOff(c, out);
-  unblockClient(c, errors);
+  unblockClient(c, errors, "timeout");
   resumeClient(c);
   // A timeout may have come with pending ready keys of other clients: nothing to do, they are
   // served after the command that made them ready.
@@ -194,10 +197,17 @@ export function clientsInTimeoutTable(server: Server): number {
 }
 
 /**
+ * How a blocked client was released, which decides its statistics as in Redis 7.0: `served`
+ * (data arrived) and `request` (CLIENT UNBLOCK) run updateStatsOnUnblock, `timeout` updates
+ * nothing (the call was counted when it blocked).
+ */
+type UnblockHow = "served" | "timeout" | "request";
+
+/**
  * Remove `c` from its keys, clear its timer and flag, account its statistics. `errorsBefore` is the
  * error count before its final reply was written (a failed call when it changed).
  */
-function unblockClient(c: Client, errorsBefore: number, replyMs = 0): void {
+function unblockClient(c: Client, errorsBefore: number, how: UnblockHow, replyMs = 0): void {
   const server = c.server;
   const st = server.blockedClients.get(c);
   if (st === undefined) return;
@@ -205,12 +215,21 @@ function unblockClient(c: Client, errorsBefore: number, replyMs = 0): void {
   forgetKeys(c, st);
   c.blocked = false;
   const cmd = c.lastCmd;
-  if (cmd?.stats) {
-    // As updateStatsOnUnblock: the time to produce the reply, not the time spent waiting.
-    cmd.stats.usec += replyMs * 1000;
+  if (cmd?.stats && how !== "timeout") {
+    // updateStatsOnUnblock: the time the command ran when it blocked plus the time its reply took
+    // (Redis adds the first part to the command's usec a second time; so do we).
+    const ms = c.blockedUs / 1000 + replyMs;
+    cmd.stats.usec += ms * 1000;
     if (server.stats.totalErrorReplies !== errorsBefore) cmd.stats.failedCalls++;
-    if (server.latencyTracking) recordCommandLatency(cmd, replyMs);
+    if (server.latencyTracking) recordCommandLatency(cmd, ms);
+    // SLOWLOG. CLIENT UNBLOCK releases the client before Redis 7.0 logs it, when its argument
+    // vector is already gone: the entry has no arguments.
+    if (c.blockedArgv !== null && (cmd.flagBits! & CMD_SKIP_SLOWLOG) === 0) {
+      server.slowlog.pushIfNeeded(c, how === "request" ? [] : c.blockedArgv, ms * 1000);
+    }
+    server.latencyMonitor.addSampleIfNeeded("command-unblocking", Math.floor(replyMs));
   }
+  c.blockedArgv = null;
 }
 
 function forgetKeys(c: Client, st: BlockState): void {
@@ -235,6 +254,7 @@ export function unblockOnClose(c: Client): void {
   c.server.blockedClients.delete(c);
   forgetKeys(c, st);
   c.blocked = false;
+  c.blockedArgv = null;
 }
 
 /**
@@ -249,7 +269,7 @@ export function unblockClientByRequest(c: Client, asError: boolean): boolean {
   if (asError) c.addError("UNBLOCKED client unblocked via CLIENT UNBLOCK");
   else st.onTimeout(c);
   dropIfRepliesOff(c, out);
-  unblockClient(c, errors);
+  unblockClient(c, errors, "request");
   // Redis counts CLIENT UNBLOCK as a failed call of the blocked command either way.
   if (!asError && c.lastCmd?.stats) c.lastCmd.stats.failedCalls++;
   queueMicrotask(() => resumeClient(c));
@@ -296,9 +316,14 @@ function serveKey(server: Server, db: Db, key: string, served: Client[]): void {
     const errors = server.stats.totalErrorReplies;
     const t0 = performance.now();
     const out = c.outLen;
-    if (!st.serve(c, key)) continue;
-    dropIfRepliesOff(c, out);
-    unblockClient(c, errors, performance.now() - t0);
+    // Tracking: invalidations for the receiver wait until it has its reply (Redis's afterCommand).
+    const tracked = server.trackingClients !== 0;
+    const prev = tracked ? trackingServeStart(c) : null;
+    const ok = st.serve(c, key);
+    if (ok) dropIfRepliesOff(c, out);
+    if (tracked) trackingServeEnd(c, prev);
+    if (!ok) continue;
+    unblockClient(c, errors, "served", performance.now() - t0);
     served.push(c);
   }
 }

@@ -10,6 +10,8 @@ import type { Server } from "./server.ts";
 import type { CommandDef } from "../commands/types.ts";
 import type { QueuedCommand, WatchedKey } from "./multi.ts";
 import type { ClientSubs } from "./pubsub.ts";
+import type { ClientTracking } from "./tracking.ts";
+import { OBUF_STATIC, outputGrew } from "./obuf.ts";
 
 export type ReplyMode = "on" | "off" | "skip";
 
@@ -47,6 +49,18 @@ export class Client extends ReplyWriter {
   flagMaster = false;
   flagReplica = false;
   noEvict = false;
+  /** MONITOR mode (src/server/monitor.ts; CLIENT LIST flag O). */
+  monitor = false;
+  /** The scripting engine's client (MONITOR shows `lua` as its address). */
+  flagScript = false;
+  /**
+   * The argument vector SLOWLOG and MONITOR show for the command being run, when the command
+   * redacted some of it (monitor.ts redactArgument); null otherwise. A blocked command keeps it,
+   * with the time it ran (µs), until it is unblocked (`blockedUs`).
+   */
+  originalArgv: string[] | null = null;
+  blockedArgv: string[] | null = null;
+  blockedUs = 0;
   /** Kill reason waiting to be logged. */
   killed = false;
   /** A flush is under way; `drained` resolves when it ends. */
@@ -140,8 +154,18 @@ export class Client extends ReplyWriter {
   subscriptions = 0;
   /** Output ranges [start, end, ...] that CLIENT REPLY OFF|SKIP must not drop (pushes). */
   keepRanges: number[] | null = null;
-  /** client-output-buffer-limit: when the soft limit was first passed (ms), 0 when under it. */
+  /** CLIENT TRACKING state (src/server/tracking.ts), null while tracking is off. */
+  tracking: ClientTracking | null = null;
+  /** client-output-buffer-limit: when the soft limit was first passed (unix s), 0 when under it. */
   obufSoftSince = 0;
+  /** Pending output size past which the limits are checked next (src/server/obuf.ts). */
+  obufCheckAt = OBUF_STATIC;
+
+  /** Every append: one comparison, and the output buffer limits each further 16 KB. */
+  protected override ensure(extra: number): void {
+    if (this.outLen + extra > this.obufCheckAt) outputGrew(this, extra);
+    super.ensure(extra);
+  }
   /** RESP2 subscriber: only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET allowed. */
   inPubSubContext(): boolean {
     return this.subscriptions > 0 && this.resp === 2;

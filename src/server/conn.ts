@@ -8,6 +8,7 @@ import type { Client } from "./client.ts";
 import { parseRequest, ProtocolError, type QueryBuffer } from "../protocol/parser.ts";
 import { forgetPostponed, processCommand } from "./dispatch.ts";
 import { unblockOnClose } from "./blocking.ts";
+import { OBUF_STATIC } from "./obuf.ts";
 
 const READ_CHUNK = 16 * 1024;
 const OUTPUT_BACKPRESSURE = 1024 * 1024;
@@ -183,12 +184,14 @@ export async function flush(c: Client): Promise<void> {
   try {
     while (c.outLen > 0 && !c.closedForWrite) {
       const n = await conn.write(c.out.subarray(0, c.outLen));
+      if (c.closedForWrite) break; // output limits dropped the buffer meanwhile
       c.totalNetOut += n;
       c.server.stats.netOutputBytes += n;
       if (n < c.outLen) c.out.copyWithin(0, n, c.outLen);
       c.outLen -= n;
     }
     if (c.out.length > 64 * 1024 && c.outLen === 0) c.out = new Uint8Array(16 * 1024);
+    if (!c.closedForWrite) c.obufCheckAt = c.outLen + OBUF_STATIC;
   } catch {
     c.closedForWrite = true;
     c.outLen = 0;

@@ -6,29 +6,44 @@
 import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
 import {
+  CMD_ADMIN,
+  CMD_FAST,
   CMD_MAY_REPLICATE,
   CMD_NO_AUTH,
   CMD_NO_MULTI,
   CMD_PROTECTED,
+  CMD_SKIP_MONITOR,
+  CMD_SKIP_SLOWLOG,
   CMD_WRITE,
   type CommandDef,
 } from "../commands/types.ts";
 import { recordCommandLatency } from "./latency.ts";
 import { processInput, scheduleFlush } from "./conn.ts";
 import { handleClientsBlockedOnKeys } from "./blocking.ts";
+import { feedMonitors } from "./monitor.ts";
 import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./multi.ts";
+import { OOM_ERROR, refreshWrittenKeys, rejectForOom } from "./evict.ts";
+import { trackingCallEnd, trackingCallStart, trackingCommandRejected } from "./tracking.ts";
 
 /**
  * Reply an error for a command refused before it ran (counts rejected_calls). Inside MULTI the
  * transaction is flagged (EXEC replies EXECABORT); a refused EXEC (even outside MULTI) replies
  * EXECABORT with the reason and discards the transaction, as Redis's rejectCommand.
  */
-export function rejectCommand(c: Client, cmd: CommandDef | undefined, msg: string): void {
+export function rejectCommand(
+  c: Client,
+  cmd: CommandDef | undefined,
+  msg: string,
+  argv?: string[],
+): void {
   if (c.multiQueue !== null) c.dirtyExec = true;
   if (cmd) cmd.stats!.rejectedCalls++;
+  if (c.tracking !== null) trackingCommandRejected(c, cmd);
   if (isExec(cmd)) {
     // Redis formats the reason from its own text: "ERR " (added by the reply) is not part of it.
     execCommandAbort(c, msg.startsWith("ERR ") ? msg.slice(4) : msg);
+    // Monitors saw the MULTI: they see the EXEC that ends it (Redis's execCommandAbort).
+    if (argv && c.server.monitors.size !== 0) feedMonitors(c, argv);
   } else c.addError(msg);
 }
 
@@ -63,22 +78,27 @@ export function processCommand(c: Client, argv: string[]): void {
   }
   const arity = cmd.arity;
   if ((arity > 0 && arity !== argv.length) || argv.length < -arity) {
-    rejectCommand(c, cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`);
+    rejectCommand(c, cmd, `ERR wrong number of arguments for '${cmd.fullName}' command`, argv);
     return;
   }
   if (cmd.flagBits! & CMD_PROTECTED) {
     const err = protectedCommandError(c, cmd);
     if (err !== null) {
-      rejectCommand(c, cmd, err);
+      rejectCommand(c, cmd, err, argv);
       return;
     }
   }
   if (!c.authenticated && (cmd.flagBits! & CMD_NO_AUTH) === 0) {
-    rejectCommand(c, cmd, "NOAUTH Authentication required.");
+    rejectCommand(c, cmd, "NOAUTH Authentication required.", argv);
     return;
   }
   if (c.multiQueue !== null && (cmd.flagBits! & CMD_NO_MULTI) !== 0) {
-    rejectCommand(c, cmd, "ERR Command not allowed inside a transaction");
+    rejectCommand(c, cmd, "ERR Command not allowed inside a transaction", argv);
+    return;
+  }
+  // maxmemory: evict, then refuse denyoom commands while over the limit (src/server/evict.ts).
+  if (server.evictor.maxmemory !== 0 && rejectForOom(c, cmd)) {
+    rejectCommand(c, cmd, OOM_ERROR, argv);
     return;
   }
   // RESP2 subscribed mode: only the pub/sub controls, PING, QUIT and RESET (RESP3 has no limit).
@@ -273,16 +293,41 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   // The command time stays fixed for a whole transaction (Redis's fixed_time_expire).
   if (!server.inExec) server.cmdTime = Math.floor(TIME_ORIGIN + start);
   if (!server.inExec) c.lastCmd = cmd; // CLIENT LIST shows EXEC while it runs
+  c.originalArgv = null;
+  // Client-side caching (src/server/tracking.ts): one check when no client tracks.
+  const tracked = server.trackingClients !== 0;
+  const prevCurrent = tracked ? trackingCallStart(c) : null;
   cmd.handler!(c, argv);
+  if (server.evictor.maxmemory !== 0 && (cmd.flagBits! & CMD_WRITE) !== 0) {
+    refreshWrittenKeys(c, cmd, argv);
+  }
   const end = performance.now();
   if (chained) server.batchClock = end;
   const dur = end - start;
   const st = cmd.stats!;
   st.calls++;
   st.usec += dur * 1000;
+  // LATENCY events, SLOWLOG (a blocked command when it is unblocked), MONITOR (not admin
+  // commands), in Redis's order, with the argument vector as the command redacted it.
+  const lat = server.latencyMonitor;
+  if (lat.threshold !== 0 && dur >= lat.threshold) {
+    lat.addSample(cmd.flagBits! & CMD_FAST ? "fast-command" : "command", Math.floor(dur));
+  }
+  const slowlog = server.slowlog;
+  if (c.blocked) {
+    c.blockedArgv = c.originalArgv ?? argv;
+    c.blockedUs = dur * 1000;
+  } else if (slowlog.slowerThan >= 0 && (cmd.flagBits! & CMD_SKIP_SLOWLOG) === 0) {
+    // Also trims to slowlog-max-len, as Redis does after every logged-or-not call.
+    slowlog.pushIfNeeded(c, c.originalArgv ?? argv, dur * 1000);
+  }
+  if (server.monitors.size !== 0 && (cmd.flagBits! & (CMD_SKIP_MONITOR | CMD_ADMIN)) === 0) {
+    feedMonitors(c, c.originalArgv ?? argv);
+  }
   // A blocked client's latency is recorded when it is served (as Redis does).
   if (server.latencyTracking && !c.blocked) recordCommandLatency(cmd, dur);
-  if (stats.totalErrorReplies !== prevErrCount) st.failedCalls++;
+  // ">" as Redis: CONFIG RESETSTAT zeroes the counter while it runs and must not count as failed.
+  if (stats.totalErrorReplies > prevErrCount) st.failedCalls++;
   prevErrCount = stats.totalErrorReplies;
   stats.numCommands++;
   c.commandsProcessed++;
@@ -294,6 +339,7 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
       c.replySkipArmed = false;
     } else c.replySkipArmed = true;
   }
+  if (tracked) trackingCallEnd(c, cmd, argv, prevCurrent);
   // Serve clients blocked on keys this command made ready (not inside EXEC: after it).
   if (server.readyDbs.size !== 0 && !server.inExec) handleClientsBlockedOnKeys(server);
 }

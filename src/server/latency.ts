@@ -145,3 +145,23 @@ export function readLatencyPercentiles(server: Server): number[] {
   }
   return out;
 }
+
+/**
+ * LATENCY HISTOGRAM's buckets (Redis's fillCommandCDF over hdr_iter_log_init(h, 1024, 2)): for each
+ * power of two from 1024 ns up, the cumulative count of values up to it, keyed by the highest
+ * value its counter covers in whole microseconds; only levels where the count grew are listed.
+ */
+export function latencyCdf(h: LatencyHistogram): [number, number][] {
+  const out: [number, number][] = [];
+  let cum = 0;
+  let prev = 0;
+  let i = 0;
+  for (let level = 1024; cum < h.total && level <= 2 * LATENCY_MAX_NS; level *= 2) {
+    const b = bucketIndex(level);
+    const last = ((b + 1) << SUB_BUCKET_HALF_MAGNITUDE) + (level >>> b) - SUB_BUCKET_HALF;
+    for (; i <= last && i < COUNTS_LEN; i++) cum += h.counts[i];
+    if (cum > prev) out.push([Math.trunc(highestEquivalent(level) / 1000), cum]);
+    prev = cum;
+  }
+  return out;
+}

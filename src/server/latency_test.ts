@@ -1,5 +1,5 @@
 import { assertEquals } from "../testing/assert.ts";
-import { LatencyHistogram, latencyInfoLine, percentileLabel } from "./latency.ts";
+import { latencyCdf, LatencyHistogram, latencyInfoLine, percentileLabel } from "./latency.ts";
 
 Deno.test("latency histogram: HdrHistogram's 2-significant-digit buckets", () => {
   const h = new LatencyHistogram();
@@ -40,4 +40,15 @@ Deno.test("percentile labels as Redis's %f + trimDoubleString", () => {
   assertEquals(percentileLabel(99.9), "99.9");
   assertEquals(percentileLabel(99.99), "99.99");
   assertEquals(percentileLabel(0), "0");
+});
+
+Deno.test("LATENCY HISTOGRAM buckets: power-of-two levels from 1024 ns, cumulative", () => {
+  const h = new LatencyHistogram();
+  assertEquals(latencyCdf(h), []);
+  h.record(5000); // 5 µs → the 8192 ns level, shown as 8 (8192 + 32 - 1 ns)
+  assertEquals(latencyCdf(h), [[8, 1]]);
+  h.record(500); // below 1024 ns: the first level
+  h.record(1024); // exactly a level: counted in it
+  h.record(70_000); // 70 µs → the 131072 ns level (131072 + 1024 - 1 → 132)
+  assertEquals(latencyCdf(h), [[1, 2], [8, 3], [132, 4]]);
 });

@@ -33,6 +33,10 @@ export class IdleCollector {
   #lastGc = 0;
   #heapAfterGc = 0;
   collections = 0;
+  /** Heap in use right after the last collection (maxmemory's base calibration reads it). */
+  get heapAfterGc(): number {
+    return this.#heapAfterGc;
+  }
 
   /** Called from the server cron with the running command count. */
   tick(now: number, commands: number): void {

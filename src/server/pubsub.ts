@@ -6,14 +6,16 @@
  * per publish (everything after the array/push header is the same for RESP2 and RESP3), appended
  * to every receiver's output buffer, and the receivers are flushed together when the current
  * command batch ends (one microtask, like Redis's beforeSleep handling clients_pending_write).
- * Output buffer limits (`client-output-buffer-limit`) are checked on every delivery, so a
- * subscriber that does not read is disconnected instead of growing the server's memory.
+ * Output buffer limits (`client-output-buffer-limit`, src/server/obuf.ts) are checked on every
+ * delivery, so a subscriber that does not read is disconnected instead of growing the server's
+ * memory.
  */
 import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
 import { stringMatch } from "../store/glob.ts";
 import { scheduleFlush } from "./conn.ts";
 import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE } from "./notify.ts";
+import { closeOnOutputBufferLimit } from "./obuf.ts";
 
 export type SubKind = "channel" | "pattern" | "shard";
 
@@ -160,7 +162,7 @@ function deliver(server: Server, c: Client, n: number, body: Uint8Array): void {
   c.addPushLen(n);
   c.writeBytes(body);
   keepPushed(c, start);
-  if (checkOutputBufferLimits(c)) return;
+  if (closeOnOutputBufferLimit(c, true)) return;
   queueFlush(server, c);
 }
 
@@ -214,59 +216,6 @@ export function publishShardMessage(server: Server, channel: string, message: st
     receivers++;
   }
   return receivers;
-}
-
-// ---- output buffer limits ------------------------------------------------------------------------
-
-/** client-output-buffer-limit classes, as Redis's getClientType for limits. */
-export const OBUF_CLASSES = ["normal", "replica", "pubsub"] as const;
-export type ObufClass = typeof OBUF_CLASSES[number];
-
-export interface ObufLimit {
-  hard: number;
-  soft: number;
-  softSeconds: number;
-}
-
-/** The config text ("normal 0 0 0 slave ... pubsub ...") → limits by class index. */
-export function obufLimitsFromConfig(v: string): ObufLimit[] {
-  const f = v.split(" ");
-  const out: ObufLimit[] = [];
-  for (let at = 0; at < 12; at += 4) {
-    out.push({ hard: Number(f[at + 1]), soft: Number(f[at + 2]), softSeconds: Number(f[at + 3]) });
-  }
-  return out;
-}
-
-function obufClass(c: Client): number {
-  if (c.flagReplica) return 1;
-  if (c.subscriptions > 0) return 2;
-  return 0;
-}
-
-/**
- * Close a client whose pending output passed its class's hard limit, or stayed over the soft
- * limit longer than allowed. Returns true when the client is being closed.
- */
-export function checkOutputBufferLimits(c: Client): boolean {
-  const limit = c.server.obufLimits[obufClass(c)];
-  if (limit.hard === 0 && limit.soft === 0) return false;
-  const used = c.outLen;
-  let over = limit.hard !== 0 && used >= limit.hard;
-  if (!over && limit.soft !== 0 && used >= limit.soft) {
-    const now = Date.now();
-    if (c.obufSoftSince === 0) c.obufSoftSince = now;
-    else if ((now - c.obufSoftSince) / 1000 > limit.softSeconds) over = true;
-  } else if (!over) c.obufSoftSince = 0;
-  if (!over) return false;
-  const server = c.server;
-  server.log.warning(
-    `Client id=${c.id} addr=${c.addr} laddr=${c.laddr} name=${c.name} scheduled to be closed ASAP for overcoming of output buffer limits.`,
-  );
-  c.outLen = 0;
-  c.closedForWrite = true;
-  server.closeClient(c);
-  return true;
 }
 
 // ---- keyspace notifications ---------------------------------------------------------------------

@@ -16,16 +16,21 @@ import { ALL_COMMANDS } from "../commands/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { Logger } from "../log.ts";
 import { IdleCollector } from "./memory.ts";
+import { Evictor } from "./evict.ts";
 import { activeExpireCycle } from "../store/expire.ts";
 import { FunctionRegistry } from "../scripting/functions.ts";
 import { readLatencyTracking } from "./latency.ts";
+import { SlowLog } from "./slowlog.ts";
+import { LatencyMonitor } from "./latency_monitor.ts";
+import { stopMonitor } from "./monitor.ts";
+import { keyspaceEvent, PubSub, pubsubReleaseClient } from "./pubsub.ts";
 import {
-  keyspaceEvent,
+  closeOnOutputBufferLimit,
+  OBUF_STATIC,
   type ObufLimit,
   obufLimitsFromConfig,
-  PubSub,
-  pubsubReleaseClient,
-} from "./pubsub.ts";
+  obufUsed,
+} from "./obuf.ts";
 import { NOTIFY_BIT_BY_CODE } from "./notify.ts";
 import {
   discardTransaction,
@@ -34,10 +39,15 @@ import {
   unwatchAllKeys,
   type WatchedKey,
 } from "./multi.ts";
+import {
+  disableTracking,
+  type Tracking,
+  trackingInvalidateKey,
+  trackingInvalidateKeysOnFlush,
+  trackingLimitUsedSlots,
+} from "./tracking.ts";
 
-export const REXIS_VERSION = "0.1.0";
-/** The Redis version we answer as (INFO redis_version, HELLO version). */
-export const REDIS_COMPAT_VERSION = "7.0.15";
+export { REDIS_COMPAT_VERSION, REXIS_VERSION } from "./version.ts";
 
 export class Server {
   readonly config: Config;
@@ -66,6 +76,8 @@ export class Server {
   servingBlocked = false;
   /** WATCH (src/server/multi.ts): per db index, key → the clients' records watching it. */
   readonly watchedKeys: Map<string, WatchedKey[]>[] = [];
+  /** DEBUG PAUSE-CRON 1 skips the cron's work (Redis's pause_cron). */
+  cronPaused = false;
   /** Active expiry can be disabled by DEBUG SET-ACTIVE-EXPIRE 0. */
   activeExpireEnabled = true;
   /** CLIENT PAUSE state: end (ms, 0 = no pause), WRITE-only or ALL, and who waits (dispatch.ts). */
@@ -76,12 +88,20 @@ export class Server {
   shuttingDown = false;
   /** INFO latencystats: config `latency-tracking`. */
   latencyTracking = true;
+  /** MONITOR clients, SLOWLOG, LATENCY events (src/server/monitor.ts, slowlog.ts, latency_monitor.ts). */
+  readonly monitors = new Set<Client>();
+  readonly slowlog: SlowLog;
+  readonly latencyMonitor: LatencyMonitor;
   /** Pub/sub channels and patterns (src/server/pubsub.ts). */
   readonly pubsub = new PubSub();
   /** notify-keyspace-events as flag bits (NOTIFY_* in src/server/pubsub.ts). */
   notifyFlags = 0;
   /** client-output-buffer-limit per class: normal, replica, pubsub. */
   obufLimits: ObufLimit[] = [];
+  /** Client-side caching (src/server/tracking.ts): null until the first CLIENT TRACKING ON. */
+  tracking: Tracking | null = null;
+  /** Clients with tracking on (INFO tracking_clients); call() checks it once per command. */
+  trackingClients = 0;
   /** FUNCTION libraries (src/scripting/functions.ts). */
   readonly functions = new FunctionRegistry();
   /** Synchronous snapshot for SHUTDOWN (persistence installs it); returns an error text or null. */
@@ -111,6 +131,8 @@ export class Server {
   #cronTimer: ReturnType<typeof setTimeout> | undefined;
   cronLoops = 0;
   readonly dbHooks: DbHooks;
+  /** maxmemory: used-memory figure, OOM guard, eviction (src/server/evict.ts). */
+  readonly evictor: Evictor;
   /** Optional observers of client lifecycle (tracking, pub/sub clean-up hook in here). */
   onNewClient?: (c: Client) => void;
   onClientClosed?: (c: Client) => void;
@@ -134,9 +156,24 @@ export class Server {
     const n = config.getNumber("databases");
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.dbHooks));
     for (let i = 0; i < n; i++) this.watchedKeys.push(new Map());
-    this.clientResetHooks.push(discardTransaction, pubsubReleaseClient);
-    this.clientCloseHooks.push(unwatchAllKeys, unblockOnClose, pubsubReleaseClient);
+    this.clientResetHooks.push(
+      discardTransaction,
+      pubsubReleaseClient,
+      disableTracking,
+      stopMonitor,
+    );
+    this.clientCloseHooks.push(
+      unwatchAllKeys,
+      unblockOnClose,
+      pubsubReleaseClient,
+      disableTracking,
+      stopMonitor,
+    );
+    this.slowlog = new SlowLog(config);
+    this.latencyMonitor = new LatencyMonitor(config);
+    this.evictor = new Evictor(this);
     this.readConfig();
+    this.evictor.bindConfig();
     this.memStartup = this.usedMemory();
   }
 
@@ -226,12 +263,16 @@ export class Server {
   keyExpired(db: Db, key: string): void {
     // As Redis's deleteExpiredKeyAndPropagate: "expired" event, modified-key signal; no dirty++.
     this.notify("x", "expired", key, db.id);
-    this.signalModifiedKey(db, key);
+    this.signalModifiedKey(db, key, false);
   }
 
-  /** A key was modified by a command (WATCH, client tracking hook in here). */
-  signalModifiedKey(db: Db, key: string): void {
+  /**
+   * A key was modified (WATCH, client tracking hook in here). `byCommand` is false when no client
+   * made the change (expiry, eviction): BCAST NOLOOP clients are then told too.
+   */
+  signalModifiedKey(db: Db, key: string, byCommand = true): void {
     if (this.watchedKeys[db.id].size !== 0) touchWatchedKey(this, db, key);
+    if (this.tracking !== null) trackingInvalidateKey(this, key, true, byCommand);
   }
 
   /**
@@ -255,6 +296,7 @@ export class Server {
       touchAllWatchedKeysInDb(this, i, this.dbs[i], null);
       scanDatabaseForDeletedStreams(this.dbs[i], this.dbs[i], null);
     }
+    trackingInvalidateKeysOnFlush(this);
   }
 
   /** SWAPDB swapped two dbs' contents (called after the swap): WATCH, blocked clients hook in here. */
@@ -271,6 +313,10 @@ export class Server {
   /** Everything a running server does periodically, at `hz`. */
   startCron(): void {
     const tick = () => {
+      if (this.cronPaused) {
+        this.#cronTimer = setTimeout(tick, 1000 / this.hz);
+        return;
+      }
       this.cronLoops++;
       const now = Date.now();
       this.stats.sample(now);
@@ -279,8 +325,10 @@ export class Server {
         activeExpireCycle(this, 1000 / this.hz);
       }
       this.clientsCron(now);
+      if (this.trackingClients !== 0) trackingLimitUsedSlots(this);
       this.sampleMemory();
       this.idleCollector.tick(now, this.stats.numCommands);
+      this.evictor.cron(this.idleCollector.collections, this.idleCollector.heapAfterGc);
       this.#cronTimer = setTimeout(tick, 1000 / this.hz);
     };
     this.#cronTimer = setTimeout(tick, 1000 / this.hz);
@@ -320,15 +368,17 @@ export class Server {
       if (c.query.buf.length > this.recentMaxInput[slot]) {
         this.recentMaxInput[slot] = c.query.buf.length;
       }
-      if (c.outLen > this.recentMaxOutput[slot]) this.recentMaxOutput[slot] = c.outLen;
+      // client_recent_max_output_buffer: the omem measure (beyond the 16 KB static buffer).
+      const omem = obufUsed(c);
+      if (omem > this.recentMaxOutput[slot]) this.recentMaxOutput[slot] = omem;
+      if (c.outLen > OBUF_STATIC && closeOnOutputBufferLimit(c, false)) continue;
       if (resetOutPeak) c.outPeak = c.outLen;
     }
   }
 
-  /** INFO used_memory: V8 heap in use plus memory held outside it (buffers, WASM). */
+  /** INFO used_memory: the accounted figure maxmemory compares with (src/server/evict.ts). */
   usedMemory(): number {
-    const m = Deno.memoryUsage();
-    const used = m.heapUsed + m.external;
+    const used = this.evictor.usedMemory();
     if (used > this.memPeak) this.memPeak = used;
     return used;
   }

@@ -7,7 +7,11 @@
  *   (src/types/*), so `typeof v === "string"` is the string-type test on the hot path;
  * - expiry times (ms since the epoch) live in a second map holding only the keys that have one,
  *   as in Redis, so keys without a TTL pay nothing;
- * - the LRU clock of a key (seconds, for OBJECT IDLETIME and eviction) lives in a third map.
+ * - the LRU clock of a key (seconds, for OBJECT IDLETIME and eviction) lives in a third map; under
+ *   an LFU maxmemory-policy the same map holds the LFU field (src/store/lfu.ts), as Redis's 24-bit
+ *   `lru` field does;
+ * - `bytes` is the estimated heap cost of the db's keys and values, kept by the write methods while
+ *   maxmemory is set (src/store/accounting.ts; recounted when it gets set): maxmemory reads it.
  *
  * Expired keys are never visible: every lookup checks the expire first (lazy expiry) and the
  * server's active cycle samples keys with a TTL (see activeExpireCycle in src/store/expire.ts).
@@ -20,6 +24,8 @@
  * (src/store/scan.ts).
  */
 import { ScanCursors } from "./scan.ts";
+import { EXPIRE_COST, KEY_OVERHEAD, memPolicy, strBytes, valueCost } from "./accounting.ts";
+import { lfuInit, lfuTouch } from "./lfu.ts";
 import type { Client } from "../server/client.ts";
 
 /**
@@ -68,6 +74,8 @@ export class Db {
   dict = new Map<string, RValue>();
   expires = new Map<string, number>();
   lru = new Map<string, number>();
+  /** Estimated heap bytes of the keys and values (src/store/accounting.ts). */
+  bytes = 0;
   /** Sum and count of TTLs seen by the active cycle, for INFO keyspace avg_ttl. */
   avgTtl = 0;
   /** Cursor state for the active expire cycle. */
@@ -118,9 +126,12 @@ export class Db {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     const v = this.dict.get(key);
     if (v !== undefined) {
-      // A get is cheaper than a set: write only when the (one-second) clock moved.
-      const clock = this.hooks.lruClock();
-      if (this.lru.get(key) !== clock) this.lru.set(key, clock);
+      if (memPolicy.lfu) this.lfuAccess(key);
+      else {
+        // A get is cheaper than a set: write only when the (one-second) clock moved.
+        const clock = this.hooks.lruClock();
+        if (this.lru.get(key) !== clock) this.lru.set(key, clock);
+      }
     }
     return v;
   }
@@ -153,20 +164,53 @@ export class Db {
     this.hooks.keyReady?.(this);
   }
 
+  /** LFU access: decay and log-increment the key's counter (Redis's updateLFU). */
+  lfuAccess(key: string): void {
+    const f = this.lru.get(key);
+    const now = this.hooks.now();
+    this.lru.set(
+      key,
+      f === undefined
+        ? lfuInit(now)
+        : lfuTouch(f, memPolicy.lfuLogFactor, memPolicy.lfuDecayTime, now),
+    );
+  }
+
   /** Insert or overwrite; clears any TTL unless keepTtl. */
   set(key: string, v: RValue, keepTtl = false): void {
     if (this.blockingKeys.size !== 0) this.signalKeyAsReady(key);
-    const n = this.dict.size;
-    this.dict.set(key, v);
-    if (this.dict.size !== n && this.scanCursors.logging) this.scanCursors.noteInsert(key);
-    const clock = this.hooks.lruClock();
-    if (this.lru.get(key) !== clock) this.lru.set(key, clock);
-    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (memPolicy.accounting) {
+      const old = this.dict.get(key);
+      this.dict.set(key, v);
+      if (old === undefined) {
+        this.bytes += KEY_OVERHEAD + strBytes(key) + valueCost(v);
+        if (this.scanCursors.logging) this.scanCursors.noteInsert(key);
+      } else if (old !== v) this.bytes += valueCost(v) - valueCost(old);
+    } else {
+      const n = this.dict.size;
+      this.dict.set(key, v);
+      if (this.dict.size !== n && this.scanCursors.logging) this.scanCursors.noteInsert(key);
+    }
+    if (memPolicy.lfu) this.lfuAccess(key);
+    else {
+      const clock = this.hooks.lruClock();
+      if (this.lru.get(key) !== clock) this.lru.set(key, clock);
+    }
+    if (!keepTtl && this.expires.size !== 0 && this.expires.delete(key) && memPolicy.accounting) {
+      this.bytes -= EXPIRE_COST;
+    }
   }
 
   /** Overwrite the value of an existing key in place, keeping its TTL. */
   replace(key: string, v: RValue): void {
+    if (!memPolicy.accounting) {
+      this.dict.set(key, v);
+      return;
+    }
+    const old = this.dict.get(key);
     this.dict.set(key, v);
+    if (old === undefined) this.bytes += KEY_OVERHEAD + strBytes(key) + valueCost(v);
+    else if (old !== v) this.bytes += valueCost(v) - valueCost(old);
   }
 
   /** Delete (after the expiry check); returns whether a live key was removed. */
@@ -183,15 +227,25 @@ export class Db {
     ) {
       this.signalKeyAsReady(key);
     }
-    if (!this.dict.delete(key)) return false;
+    if (memPolicy.accounting) {
+      const v = this.dict.get(key);
+      if (v === undefined) return false;
+      this.dict.delete(key);
+      this.bytes -= KEY_OVERHEAD + strBytes(key) + valueCost(v);
+      if (this.expires.size !== 0 && this.expires.delete(key)) this.bytes -= EXPIRE_COST;
+    } else {
+      if (!this.dict.delete(key)) return false;
+      if (this.expires.size !== 0) this.expires.delete(key);
+    }
     this.lru.delete(key);
     if (this.scanCursors.logging) this.scanCursors.noteDelete(key);
-    if (this.expires.size !== 0) this.expires.delete(key);
     return true;
   }
 
   setExpire(key: string, when: number): void {
+    const n = this.expires.size;
     this.expires.set(key, when);
+    if (this.expires.size !== n && memPolicy.accounting) this.bytes += EXPIRE_COST;
   }
 
   getExpire(key: string): number | undefined {
@@ -199,7 +253,9 @@ export class Db {
   }
 
   persist(key: string): boolean {
-    return this.expires.delete(key);
+    if (!this.expires.delete(key)) return false;
+    if (memPolicy.accounting) this.bytes -= EXPIRE_COST;
+    return true;
   }
 
   /** Seconds since the last access (OBJECT IDLETIME; the 24-bit clock wraps as in Redis). */
@@ -268,6 +324,7 @@ export class Db {
     this.dict = new Map();
     this.expires = new Map();
     this.lru = new Map();
+    this.bytes = 0;
     this.expireIter = null;
     this.avgTtl = 0;
     this.scanCursors.clear();
@@ -285,6 +342,7 @@ export class Db {
     [this.expires, o.expires] = [o.expires, this.expires];
     [this.lru, o.lru] = [o.lru, this.lru];
     [this.avgTtl, o.avgTtl] = [o.avgTtl, this.avgTtl];
+    [this.bytes, o.bytes] = [o.bytes, this.bytes];
     this.scanCursors.clear();
     o.scanCursors.clear();
     this.expireIter = null;

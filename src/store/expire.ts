@@ -140,6 +140,7 @@ function runCycle(server: Server, limitUs: number): void {
 
   const elapsedUs = microNow() - start;
   server.stats.expireCycleCpuMs += elapsedUs / 1000;
+  server.latencyMonitor.addSampleIfNeeded("expire-cycle", Math.floor(elapsedUs / 1000));
   const perc = totalSampled ? totalExpired / totalSampled : 0;
   server.stats.expiredStalePerc = perc * 0.05 + server.stats.expiredStalePerc * 0.95;
 }

@@ -32,7 +32,6 @@ const TAGS = [
   "-needs:repl",
   "-needs:debug",
   "-needs:pfdebug",
-  "-needs:config-maxmemory",
   "-needs:save",
   "-needs:local-process",
 ].join(" ");
