@@ -4,7 +4,8 @@
  * (exclusive bounds, COUNT), XGROUP, XREADGROUP (NOACK, history), XACK, XCLAIM, XAUTOCLAIM,
  * XPENDING, XINFO STREAM [FULL]/GROUPS, XREAD, XSETID and DEL run on both servers with small
  * stream nodes (so trims, node splits and radix-tree counts are exercised), replies compared
- * exactly except delivery and seen times. Skipped when redis-server is not installed.
+ * exactly except delivery and seen times, in RESP2 and RESP3. Skipped when redis-server is not
+ * installed.
  *
  * More seeds: REXIS_STREAM_DIFF_SEEDS=1,2,3 REXIS_STREAM_DIFF_OPS=3000 deno test -A tests/streams_diff_test.ts
  */
@@ -25,6 +26,7 @@ function hasRedis(): boolean {
 function norm(v: RespValue, times: boolean): unknown {
   if (v instanceof RespError) return { err: v.message };
   if (Array.isArray(v)) return v.map((x) => norm(x, times));
+  if (v instanceof Map) return [...v].map(([k, x]) => [norm(k, false), norm(x, times)]);
   if (times && typeof v === "number") return "T";
   return v;
 }
@@ -204,6 +206,8 @@ Deno.test({
       for (const seed of seeds) {
         for (const startMs of starts) {
           for (const c of [a, b!]) {
+            // Odd seeds speak RESP3 (maps for XINFO and XREAD, nulls).
+            await c.send("HELLO", seed % 2 === 1 ? 3 : 2);
             await c.send("FLUSHALL");
             await c.send("CONFIG", "SET", "stream-node-max-entries", 2 + (seed % 4));
           }
