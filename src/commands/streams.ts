@@ -1012,7 +1012,7 @@ function xpendingCommand(c: Client, argv: string[]): void {
   const at = c.deferLen();
   let n = 0;
   if (count) {
-    for (const id of pel.range(start, end)) {
+    for (const id of pel.iter(start, end)) {
       const nack = pel.get(id)!;
       if (minIdle && now - nack.time < minIdle) continue;
       n++;

@@ -370,11 +370,19 @@ export class StreamNode {
 
 // ---- consumer groups ----------------------------------------------------------------------------
 
-/** A sorted map keyed by stream ID: Map for lookups, sorted array for ranges. */
+/**
+ * A sorted map keyed by stream ID: a Map for lookups and a sorted array of IDs for ranges.
+ * Deliveries append (IDs grow); a deletion only removes the Map entry and leaves a tombstone in
+ * the array, dropped at once from either end and by a compaction when tombstones are more than
+ * half the array: so XACK in any order is O(1) amortised. Inserting below the last ID (a group
+ * moved back by XGROUP SETID, XCLAIM FORCE of an old entry) revives a tombstone or splices.
+ */
 export class IdIndex<V> {
   readonly map = new Map<StreamID, V>();
-  #keys: (StreamID | undefined)[] = [];
+  #keys: StreamID[] = [];
   #head = 0;
+  /** Tombstones in #keys[#head..]. */
+  #dead = 0;
 
   get size(): number {
     return this.map.size;
@@ -396,24 +404,35 @@ export class IdIndex<V> {
     }
     this.map.set(id, v);
     const k = this.#keys;
-    if (k.length === this.#head || (k[k.length - 1] as string) < id) k.push(id);
-    else k.splice(this.#lowerBound(id), 0, id);
+    if (k.length === this.#head || k[k.length - 1] < id) {
+      k.push(id);
+      return;
+    }
+    const i = this.#lowerBound(id);
+    if (i < k.length && k[i] === id) this.#dead--; // a tombstone comes back to life
+    else k.splice(i, 0, id);
   }
 
   delete(id: StreamID): boolean {
     if (!this.map.delete(id)) return false;
-    const k = this.#keys;
-    if (k[this.#head] === id) {
-      k[this.#head++] = undefined;
-      if (this.#head === k.length) {
-        this.#keys = [];
-        this.#head = 0;
-      } else if (this.#head > 1024 && this.#head * 2 > k.length) {
-        this.#keys = k.slice(this.#head);
-        this.#head = 0;
-      }
-    } else {
-      k.splice(this.#lowerBound(id), 1);
+    this.#dead++;
+    const k = this.#keys, m = this.map;
+    while (this.#head < k.length && !m.has(k[this.#head])) {
+      this.#head++;
+      this.#dead--;
+    }
+    while (k.length > this.#head && !m.has(k[k.length - 1])) {
+      k.pop();
+      this.#dead--;
+    }
+    if (this.#head === k.length) {
+      this.#keys = [];
+      this.#head = 0;
+      this.#dead = 0;
+    } else if (this.#head + this.#dead > 1024 && (this.#head + this.#dead) * 2 > k.length) {
+      this.#keys = k.slice(this.#head).filter((x) => m.has(x));
+      this.#head = 0;
+      this.#dead = 0;
     }
     return true;
   }
@@ -422,29 +441,38 @@ export class IdIndex<V> {
     const k = this.#keys;
     let lo = this.#head, hi = k.length;
     while (lo < hi) {
-      const m = (lo + hi) >>> 1;
-      if ((k[m] as string) < id) lo = m + 1;
-      else hi = m;
+      const mid = (lo + hi) >>> 1;
+      if (k[mid] < id) lo = mid + 1;
+      else hi = mid;
     }
     return lo;
+  }
+
+  /** Live IDs from `from` to `to` (inclusive), in order, lazily. */
+  *iter(from: StreamID, to: StreamID = ID_MAX): Generator<StreamID> {
+    const k = this.#keys;
+    for (let i = this.#lowerBound(from); i < k.length; i++) {
+      const id = k[i];
+      if (id > to) return;
+      if (this.map.has(id)) yield id;
+    }
   }
 
   /** IDs >= from (and <= to), in order, at most `count` (0 = all). A snapshot. */
   range(from: StreamID, to: StreamID = ID_MAX, count = 0): StreamID[] {
     const out: StreamID[] = [];
-    const k = this.#keys;
-    for (let i = this.#lowerBound(from); i < k.length; i++) {
-      const id = k[i] as string;
-      if (id > to) break;
+    for (const id of this.iter(from, to)) {
       out.push(id);
       if (count !== 0 && out.length === count) break;
     }
     return out;
   }
 
-  /** The first ID >= from, undefined when none. */
+  /** The first live ID >= from, undefined when none. */
   seek(from: StreamID): StreamID | undefined {
-    return this.#keys[this.#lowerBound(from)];
+    const k = this.#keys;
+    for (let i = this.#lowerBound(from); i < k.length; i++) if (this.map.has(k[i])) return k[i];
+    return undefined;
   }
 
   first(): StreamID | undefined {
@@ -456,8 +484,7 @@ export class IdIndex<V> {
   }
 
   *entries(): Generator<[StreamID, V]> {
-    const k = this.#keys;
-    for (let i = this.#head; i < k.length; i++) yield [k[i] as string, this.map.get(k[i]!)!];
+    for (const id of this.iter(ID_MIN)) yield [id, this.map.get(id)!];
   }
 }
 

@@ -221,3 +221,49 @@ Deno.test("stream: sealed nodes keep exact IDs in the compact and the full layou
   const mid = all(s, true, ids[2], ids[5]).map((e) => e[0]);
   assertEquals(mid, ids.slice(2, 6).map(formatId).reverse());
 });
+
+Deno.test("IdIndex: random inserts and deletes against a sorted-set model", () => {
+  let seed = 99;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const ix = new IdIndex<number>();
+  const model = new Set<number>();
+  let top = 0;
+  for (let op = 0; op < 20000; op++) {
+    const r = rnd(10);
+    if (r < 4) {
+      top += 1 + rnd(3);
+      ix.set(idFromNumbers(top, 0), top);
+      model.add(top);
+    } else if (r < 5) {
+      const n = rnd(top + 1); // below the top: revives a tombstone or splices
+      ix.set(idFromNumbers(n, 0), n);
+      model.add(n);
+    } else if (model.size) {
+      const n = rnd(5) === 0 ? [...model][0] : rnd(top + 1); // front acks and random acks
+      assertEquals(ix.delete(idFromNumbers(n, 0)), model.delete(n));
+    }
+    if (op % 500 === 0 || op === 19999) {
+      const want = [...model].sort((a, b) => a - b);
+      assertEquals(ix.size, want.length);
+      assertEquals(ix.range(ID_MIN).map(formatId), want.map((n) => `${n}-0`));
+      if (want.length) {
+        assertEquals(formatId(ix.first()!), `${want[0]}-0`);
+        assertEquals(formatId(ix.last()!), `${want[want.length - 1]}-0`);
+        const probe = rnd(top + 2);
+        const next = want.find((n) => n >= probe);
+        assertEquals(
+          ix.seek(idFromNumbers(probe, 0)),
+          next === undefined ? undefined : idFromNumbers(next, 0),
+        );
+        const lo = rnd(top + 1), hi = lo + rnd(50);
+        assertEquals(
+          [...ix.iter(idFromNumbers(lo, 0), idFromNumbers(hi, 0))].map(formatId),
+          want.filter((n) => n >= lo && n <= hi).map((n) => `${n}-0`),
+        );
+      } else assertEquals(ix.first(), undefined);
+    }
+  }
+});
