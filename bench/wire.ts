@@ -67,8 +67,13 @@ export interface BenchTest {
    * LPUSH that fills the list); matched as a prefix of the row name. Default: the `-t` name.
    */
   csvRow?: string;
-  /** Commands loaded into each server (redis-cli --pipe) before the test's warm-up and rounds. */
-  setup?: () => Iterable<string[]>;
+  /** Commands sent to each server once before the test's warm-up (data the command reads). */
+  setup?: string[][];
+}
+
+/** `n` PFADD arguments (elements), for HLL setups. */
+function elements(prefix: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `${prefix}:${i}`);
 }
 
 export const TESTS: BenchTest[] = [
@@ -98,14 +103,86 @@ export const TESTS: BenchTest[] = [
     name: "XRANGE_100",
     command: ["XRANGE", "xr100", "-", "+", "COUNT", "100"],
     scale: 0.2,
-    setup: function* () {
-      yield ["DEL", "xr100"];
-      for (let i = 1; i <= 100; i++) {
-        yield ["XADD", "xr100", `${i}-0`, "field", value10(i), "n", String(i)];
-      }
-    },
+    setup: [
+      ["DEL", "xr100"],
+      ...Array.from(
+        { length: 100 },
+        (_, i) => ["XADD", "xr100", `${i + 1}-0`, "field", value10(i + 1), "n", String(i + 1)],
+      ),
+    ],
+  },
+  // Geo: GEOADD points near (13, 38) (redis-benchmark fills __rand_int__ with 12 digits, so
+  // "13.__rand_int__" is a valid longitude); GEOSEARCH around a fixed point of 10,000 points spread
+  // over 1x1 degree (a 5 km radius holds ~76 of them, its 9 cells ~850).
+  {
+    name: "GEOADD",
+    command: ["GEOADD", "geo:add", "13.__rand_int__", "38.__rand_int__", "m:__rand_int__"],
+  },
+  {
+    name: "GEOSEARCH",
+    command: ["GEOSEARCH", "geo:bench", "FROMLONLAT", "13.5", "38.5", "BYRADIUS", "5", "km"],
+    setup: [...geoBenchPoints()],
+    scale: 0.05,
+  },
+  {
+    name: "GEOSEARCH_ASC",
+    command: [
+      "GEOSEARCH",
+      "geo:bench",
+      "FROMLONLAT",
+      "13.5",
+      "38.5",
+      "BYRADIUS",
+      "5",
+      "km",
+      "ASC",
+      "COUNT",
+      "10",
+      "WITHDIST",
+    ],
+    setup: [...geoBenchPoints()],
+    scale: 0.05,
+  },
+  // HyperLogLog and bitmaps (WASM kernels).
+  { name: "PFADD", command: ["PFADD", "hll", "__rand_int__"] },
+  {
+    name: "PFCOUNT_3KEYS",
+    command: ["PFCOUNT", "hll1", "hll2", "hll3"],
+    scale: 0.2,
+    setup: [
+      ["PFADD", "hll1", ...elements("a", 5000)],
+      ["PFADD", "hll2", ...elements("b", 1000)],
+      ["PFADD", "hll3", ...elements("c", 100)],
+    ],
+  },
+  // redis-benchmark writes __rand_int__ as 12 zero-padded digits, which no bit offset accepts
+  // (string2ll refuses leading zeros, in Redis too), so `SETBIT bm __rand_int__ 1` cannot run:
+  // the random part goes in the key, and SETBIT_1MB sets a bit of one 1 MB bitmap (after the
+  // first call the bit is already set: the reply path of a large bitmap, no copy).
+  { name: "SETBIT", command: ["SETBIT", "bm:__rand_int__", "77", "1"] },
+  {
+    name: "SETBIT_1MB",
+    command: ["SETBIT", "bm1mb", "4242", "1"],
+    setup: [["SET", "bm1mb", "Rexis bitmap 1MB ".repeat(65536)]],
+  },
+  {
+    name: "BITCOUNT_1MB",
+    command: ["BITCOUNT", "bm1mb"],
+    scale: 0.05,
+    setup: [["SET", "bm1mb", "Rexis bitmap 1MB ".repeat(65536)]],
   },
 ];
+
+/** 10,000 deterministic points in [13, 14] x [38, 39] in the key geo:bench (GEOSEARCH rows). */
+function geoBenchPoints(): Iterable<string[]> {
+  let seed = 1;
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  return batched(10_000, 100, ["GEOADD", "geo:bench"], (i) => [
+    String(13 + rnd()),
+    String(38 + rnd()),
+    `m:${i}`,
+  ]);
+}
 
 /** Verification of a loaded dataset: the command must reply with the integer `expect`. */
 export interface DatasetCheck {
@@ -1037,14 +1114,14 @@ async function throughput(opts: Options, logDir: string): Promise<boolean> {
         };
         results.push(res);
         if (t.setup && !warmed.has(t)) {
-          const chunks = generate({
-            name: t.name,
-            description: "",
-            default: false,
-            commands: t.setup,
-            checks: () => [],
-          }, 0);
-          for (const s of [rexis, redis]) await load(s, chunks, opts);
+          for (const s of [rexis, redis]) {
+            for (const c of t.setup) {
+              const r = await command(s.port, c);
+              if (r !== null && typeof r === "object" && "error" in r) {
+                say(`  setup ${t.name} on ${s.label}: ${r.error}`);
+              }
+            }
+          }
         }
         if (opts.warmup > 0 && !warmed.has(t)) {
           warmed.add(t);

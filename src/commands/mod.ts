@@ -17,9 +17,12 @@ import { setCommands } from "./sets.ts";
 import { hashCommands } from "./hashes.ts";
 import { sortCommands } from "./sort.ts";
 import { zsetCommands } from "./zsets.ts";
+import { geoCommands } from "./geo.ts";
 import { memoryCommands } from "./memory.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { introspectionCommands } from "./introspection.ts";
+import { bitmapCommands } from "./bitops.ts";
+import { hyperloglogCommands } from "./hyperloglog.ts";
 import { streamCommands } from "./streams.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
@@ -37,8 +40,11 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...hashCommands,
   ...sortCommands,
   ...zsetCommands,
+  ...geoCommands,
   ...memoryCommands,
   ...pubsubCommands,
   ...introspectionCommands,
+  ...bitmapCommands,
+  ...hyperloglogCommands,
   ...streamCommands,
 ];

@@ -45,7 +45,7 @@ const LONG_MAX = 9223372036854775807n;
 
 // ---- helpers -----------------------------------------------------------------------------------
 
-function lookupRead(c: Client, key: string): RValue | undefined {
+export function lookupRead(c: Client, key: string): RValue | undefined {
   const v = c.db.lookupRead(key);
   if (v === undefined) {
     c.server.stats.keyspaceMisses++;
@@ -55,7 +55,7 @@ function lookupRead(c: Client, key: string): RValue | undefined {
 }
 
 /** Replies WRONGTYPE and returns true when `v` exists and is not a zset. */
-function notZset(c: Client, v: RValue | undefined): boolean {
+export function notZset(c: Client, v: RValue | undefined): boolean {
   if (v === undefined || v instanceof ZSet) return false;
   c.addErrorWrongType();
   return true;
@@ -205,7 +205,7 @@ function lexSpan(z: ZSet, min: LexItem, max: LexItem): [number, number] {
 }
 
 /** Store a new zset at `dst` as setKey (clears TTL), firing "new" when created. */
-function storeZset(c: Client, dst: string, z: ZSet): void {
+export function storeZset(c: Client, dst: string, z: ZSet): void {
   const db = c.db;
   const n = db.dict.size;
   db.set(dst, z);
@@ -221,7 +221,7 @@ function deleteEmptied(c: Client, key: string): void {
 }
 
 /** zsetConvertToListpackIfNeeded for a freshly built result. */
-function maybeListpack(c: Client, z: ZSet): void {
+export function maybeListpack(c: Client, z: ZSet): void {
   if (z.size > maxEntries(c)) return;
   const mv = maxValue(c);
   for (const m of z.dict.keys()) if (m.length > mv) return;
@@ -236,7 +236,8 @@ const Z_GT = 4;
 const Z_LT = 8;
 const Z_INCR = 16;
 
-function zaddGeneric(c: Client, argv: string[], inFlags: number): void {
+/** `scores`: already parsed (GEOADD), the score slots of argv are then not read. */
+export function zaddGeneric(c: Client, argv: string[], inFlags: number, scores?: number[]): void {
   const key = argv[1];
   let flags = inFlags;
   let ch = false;
@@ -267,11 +268,13 @@ function zaddGeneric(c: Client, argv: string[], inFlags: number): void {
   if (incr && elements > 1) {
     return c.addError("ERR INCR option supports a single increment-element pair");
   }
-  const scores: number[] = new Array(elements);
-  for (let j = 0; j < elements; j++) {
-    const v = parseDouble(argv[idx + j * 2]);
-    if (v === null) return c.addError(NOT_FLOAT);
-    scores[j] = v;
+  if (scores === undefined) {
+    scores = new Array(elements);
+    for (let j = 0; j < elements; j++) {
+      const v = parseDouble(argv[idx + j * 2]);
+      if (v === null) return c.addError(NOT_FLOAT);
+      scores[j] = v;
+    }
   }
   const db = c.db;
   const v = db.lookupWrite(key);

@@ -6,7 +6,8 @@
  * - `db.bytes` is the dataset, accounted incrementally by the Db write methods
  *   (src/store/accounting.ts): checking the limit is a dozen additions, never a heap query;
  * - `base` is the heap that is not the dataset (code, command table, caches): the heap in use at
- *   start-up. Later growth of non-dataset heap (compiled code, caches) is absorbed by `factor`
+ *   start-up, or, for a limit set at run time, the used_memory last reported minus the dataset, so
+ *   the figure does not jump when the limit appears (tools set limits relative to it). Later growth of non-dataset heap (compiled code, caches) is absorbed by `factor`
  *   once the dataset is large enough to calibrate it;
  * - `factor` calibrates the estimate against the real heap. The estimates are per entry; V8's
  *   hash tables also keep deleted entries and spare capacity, which under churn (eviction) adds
@@ -179,6 +180,8 @@ export class Evictor {
   tenacity = 10;
   /** Heap bytes that are not the dataset (see the notes at the top). */
   base = 0;
+  /** The last used_memory figure computed without a limit (INFO, the cron's sample). */
+  #lastHeapFigure = 0;
   /** Client query/output buffers, summed by the cron. */
   clientsMem = 0;
   /** Real heap bytes per accounted dataset byte (see the notes at the top). */
@@ -223,7 +226,16 @@ export class Evictor {
     on("lfu-decay-time", (v) => (memPolicy.lfuDecayTime = Number(v)));
     this.setMaxmemory(Number(c.get("maxmemory")));
     c.onChange("maxmemory", (v) => {
+      // A limit set at run time continues from the figure INFO showed until now (the heap in use):
+      // tools and tests read used_memory, then set a limit relative to it. What the heap holds
+      // beyond the dataset then (garbage included) stays in `base`, on the safe side, until a
+      // full GC recalibrates.
+      const before = this.maxmemory === 0 ? (this.#lastHeapFigure || this.usedMemory()) : -1;
       this.setMaxmemory(Number(v));
+      if (before >= 0 && this.maxmemory !== 0) {
+        const data = Math.round(this.datasetBytes() * this.factor);
+        this.base = Math.max(this.base, before - this.clientsMem - data);
+      }
       if (this.maxmemory !== 0) {
         const used = this.usedMemory();
         if (this.maxmemory < used) {
@@ -258,7 +270,7 @@ export class Evictor {
   usedMemory(): number {
     if (this.maxmemory === 0) {
       const m = Deno.memoryUsage();
-      return m.heapUsed + m.external;
+      return this.#lastHeapFigure = m.heapUsed + m.external;
     }
     return this.base + this.clientsMem + Math.round(this.datasetBytes() * this.factor);
   }
