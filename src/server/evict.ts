@@ -180,7 +180,7 @@ export class Evictor {
   tenacity = 10;
   /** Heap bytes that are not the dataset (see the notes at the top). */
   base = 0;
-  /** The last used_memory figure computed without a limit (INFO, the cron's sample). */
+  /** The last used_memory figure shown without a limit (INFO, MEMORY; not the cron's samples). */
   #lastHeapFigure = 0;
   /** Client query/output buffers, summed by the cron. */
   clientsMem = 0;
@@ -267,10 +267,12 @@ export class Evictor {
    * used_memory (see the notes at the top). Without maxmemory nothing is accounted: the heap in use
    * plus memory held outside it (buffers) is reported instead.
    */
-  usedMemory(): number {
+  usedMemory(record = true): number {
     if (this.maxmemory === 0) {
       const m = Deno.memoryUsage();
-      return this.#lastHeapFigure = m.heapUsed + m.external;
+      const v = m.heapUsed + m.external;
+      if (record) this.#lastHeapFigure = v;
+      return v;
     }
     return this.base + this.clientsMem + Math.round(this.datasetBytes() * this.factor);
   }

@@ -377,14 +377,15 @@ export class Server {
   }
 
   /** INFO used_memory: the accounted figure maxmemory compares with (src/server/evict.ts). */
-  usedMemory(): number {
-    const used = this.evictor.usedMemory();
+  /** used_memory; `record` false for the cron's samples (see Evictor.usedMemory). */
+  usedMemory(record = true): number {
+    const used = this.evictor.usedMemory(record);
     if (used > this.memPeak) this.memPeak = used;
     return used;
   }
 
   private sampleMemory(): void {
-    if (this.cronLoops % this.hz === 0) this.usedMemory();
+    if (this.cronLoops % this.hz === 0) this.usedMemory(false);
   }
 }
 
