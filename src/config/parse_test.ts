@@ -241,8 +241,6 @@ Deno.test("load: Redis's error reasons", () => {
     "Invalid latency-tracking-info-percentiles parameters",
   );
   // Features Rexis does not have yet are refused, not silently ignored.
-  assertEquals(err("save 3600 1 300 100")[2], "RDB snapshots are not implemented yet");
-  assertEquals(err('save "3600 1"')[2], "RDB snapshots are not implemented yet");
   assertEquals(err("appendonly yes")[2], "AOF persistence is not implemented yet");
   assert(String(err("daemonize yes")[2]).startsWith("daemonize yes is not supported"));
 });
