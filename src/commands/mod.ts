@@ -24,6 +24,7 @@ import { introspectionCommands } from "./introspection.ts";
 import { bitmapCommands } from "./bitops.ts";
 import { hyperloglogCommands } from "./hyperloglog.ts";
 import { dumpCommands } from "./dump.ts";
+import { persistenceCommands } from "./persistence.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
@@ -47,4 +48,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...bitmapCommands,
   ...hyperloglogCommands,
   ...dumpCommands,
+  ...persistenceCommands,
 ];

@@ -14,7 +14,12 @@ const MAX_LIT = 1 << 5;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
-let htab = new Int32Array(HSIZE);
+/**
+ * Hash table of positions, stamped with a per-call base so it never needs clearing: a slot holds
+ * `base + position`; values below the current base are stale (from earlier calls).
+ */
+let htab = new Float64Array(HSIZE);
+let base = 1;
 
 /**
  * lzf_compress: compress `input` into at most `outLen` bytes. Returns the compressed bytes, or
@@ -24,7 +29,12 @@ export function lzfCompress(input: Uint8Array, outLen: number): Uint8Array | nul
   const inLen = input.length;
   if (inLen === 0 || outLen <= 0) return null;
   const out = new Uint8Array(outLen);
-  htab.fill(-1);
+  if (base + inLen + 1 > 2 ** 52) {
+    htab.fill(0);
+    base = 1;
+  }
+  const b0 = base;
+  base += inLen + 1;
   const ip0 = input;
   let ip = 0;
   let op = 0;
@@ -34,8 +44,9 @@ export function lzfCompress(input: Uint8Array, outLen: number): Uint8Array | nul
   while (ip < inLen - 2) {
     hval = ((hval << 8) | ip0[ip + 2]) >>> 0;
     const slot = ((hval >>> 8) - Math.imul(hval, 5)) & (HSIZE - 1);
-    const ref = htab[slot];
-    htab[slot] = ip;
+    const stamped = htab[slot];
+    const ref = stamped >= b0 ? stamped - b0 : -1;
+    htab[slot] = b0 + ip;
     let off: number;
     if (
       ref > 0 && (off = ip - ref - 1) < MAX_OFF && off >= 0 &&
@@ -64,10 +75,10 @@ export function lzfCompress(input: Uint8Array, outLen: number): Uint8Array | nul
       ip -= 2; // VERY_FAST: rehash the last two positions
       hval = ((ip0[ip] << 8) | ip0[ip + 1]) >>> 0;
       hval = ((hval << 8) | ip0[ip + 2]) >>> 0;
-      htab[((hval >>> 8) - Math.imul(hval, 5)) & (HSIZE - 1)] = ip;
+      htab[((hval >>> 8) - Math.imul(hval, 5)) & (HSIZE - 1)] = b0 + ip;
       ip++;
       hval = ((hval << 8) | ip0[ip + 2]) >>> 0;
-      htab[((hval >>> 8) - Math.imul(hval, 5)) & (HSIZE - 1)] = ip;
+      htab[((hval >>> 8) - Math.imul(hval, 5)) & (HSIZE - 1)] = b0 + ip;
       ip++;
     } else {
       if (op >= outLen) return null;
@@ -128,5 +139,6 @@ export function lzfDecompress(input: Uint8Array, outLen: number): Uint8Array | n
 
 /** Release the 256 KB hash table (tests). */
 export function lzfReset(): void {
-  htab = new Int32Array(HSIZE);
+  htab = new Float64Array(HSIZE);
+  base = 1;
 }
