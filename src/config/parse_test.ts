@@ -245,6 +245,15 @@ Deno.test("load: Redis's error reasons", () => {
   assert(String(err("daemonize yes")[2]).startsWith("daemonize yes is not supported"));
 });
 
+Deno.test("load: save lines add up; an empty one resets", () => {
+  const c = new Config();
+  loadConfigText(c, ["save 3600 1", "save 300 100", 'save "60 10000"'].join("\n"));
+  assertEquals(c.get("save"), "3600 1 300 100 60 10000");
+  const d = new Config();
+  loadConfigText(d, ["save 3600 1", 'save ""', "save 5 5"].join("\n"));
+  assertEquals(d.get("save"), "5 5");
+});
+
 Deno.test("load: values by type, units, aliases, repeated lines, deprecated directives", () => {
   const c = new Config();
   loadConfigText(
