@@ -18,18 +18,23 @@ const MAX_REF = (1 << 8) + (1 << 3);
  * Hash table of positions, stamped with a per-call base so it never needs clearing: a slot holds
  * `base + position`; values below the current base are stale (from earlier calls).
  */
-let htab = new Float64Array(HSIZE);
+let htab = new Int32Array(HSIZE);
 let base = 1;
+
+/** Output scratch buffer, reused between calls. */
+let scratch = new Uint8Array(1024);
 
 /**
  * lzf_compress: compress `input` into at most `outLen` bytes. Returns the compressed bytes, or
- * null when they do not fit in `outLen` (Redis then stores the string uncompressed).
+ * null when they do not fit in `outLen` (Redis then stores the string uncompressed). The result is
+ * a view of a scratch buffer that the next call overwrites: copy it out at once.
  */
 export function lzfCompress(input: Uint8Array, outLen: number): Uint8Array | null {
   const inLen = input.length;
   if (inLen === 0 || outLen <= 0) return null;
-  const out = new Uint8Array(outLen);
-  if (base + inLen + 1 > 2 ** 52) {
+  if (scratch.length < outLen) scratch = new Uint8Array(Math.max(outLen, scratch.length * 2));
+  const out = scratch;
+  if (base + inLen + 1 > 0x7fffffff) {
     htab.fill(0);
     base = 1;
   }
@@ -139,6 +144,6 @@ export function lzfDecompress(input: Uint8Array, outLen: number): Uint8Array | n
 
 /** Release the 256 KB hash table (tests). */
 export function lzfReset(): void {
-  htab = new Float64Array(HSIZE);
+  htab = new Int32Array(HSIZE);
   base = 1;
 }

@@ -183,6 +183,9 @@ export const RDB_MODULE_OPCODE_STRING = 5;
 
 // ---- writing -----------------------------------------------------------------------------------
 
+/** Bytes of the string being compressed (reused). */
+let strScratch = new Uint8Array(1024);
+
 /** Writes RDB primitives and objects into a growable buffer. */
 export class RdbWriter extends ByteWriter {
   opts: SaveOptions;
@@ -227,7 +230,10 @@ export class RdbWriter extends ByteWriter {
       }
     }
     if (this.opts.compress && n > 20) {
-      this.#lzfOrRaw(strToBytes(s));
+      if (strScratch.length < n) strScratch = new Uint8Array(Math.max(n, strScratch.length * 2));
+      const b = strScratch;
+      for (let i = 0; i < n; i++) b[i] = s.charCodeAt(i);
+      this.#lzfOrRaw(b.subarray(0, n));
       return;
     }
     this.len(n);

@@ -327,10 +327,11 @@ export function rdbLoadBytes(server: Server, b: Uint8Array): LoadResult {
       if (expire !== -1 && expire < now) {
         res.keysExpired++;
       } else {
-        if (db.dict.has(key)) {
+        const before = db.dict.size;
+        db.set(key, val);
+        if (db.dict.size === before) {
           throw new FormatError(`RDB has duplicated key '${key}' in DB ${db.id}`);
         }
-        db.set(key, val);
         if (expire !== -1) db.setExpire(key, expire);
         if (lfuFreq >= 0 && server.config.getString("maxmemory-policy").includes("lfu")) {
           db.lru.set(key, (Math.floor(now / 60000) & 0xffff) << 8 | lfuFreq);
