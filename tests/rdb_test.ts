@@ -384,7 +384,7 @@ Deno.test("BGSAVE: the file holds the keys as they were when it started", async 
     await x.send("SWAPDB", 0, 1);
     await x.send("SET", "db1", "changed in swapped db");
     await x.send("SWAPDB", 0, 1);
-    await x.send("FLUSHALL");
+    await x.send("FLUSHDB");
     await x.send("CONFIG", "SET", "rdb-key-save-delay", 0);
     const deadline = Date.now() + 20_000;
     for (;;) {
@@ -525,6 +525,39 @@ Deno.test("RDB files: FUNCTION2 library code round-trips through redis-server", 
     r.conn.close();
     await redis.stop();
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("FLUSHALL stops a BGSAVE, and with save rules saves at once (dirty back to 0)", async () => {
+  const dir = await Deno.makeTempDir();
+  const rexis = await startServer(["--dir", dir]);
+  const x = await RespConn.connect(rexis.port);
+  try {
+    for (let i = 0; i < 50; i++) await x.send("SET", `k${i}`, "v");
+    await x.send("CONFIG", "SET", "rdb-key-save-delay", 100_000);
+    assertEquals(await x.send("BGSAVE"), "Background saving started");
+    assertEquals(await x.send("BGSAVE", "SCHEDULE"), "Background saving scheduled");
+    await x.send("FLUSHALL");
+    let info = await x.send("INFO", "persistence") as string;
+    assert(info.includes("rdb_last_bgsave_status:ok"), info);
+    assert(info.includes("rdb_saves:0"), info); // killed, not finished
+    // The scheduled BGSAVE then runs from the cron (on the now empty dataset).
+    const deadline = Date.now() + 10_000;
+    while (!(info = await x.send("INFO", "persistence") as string).includes("rdb_saves:1")) {
+      assert(Date.now() < deadline, info);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await x.send("CONFIG", "SET", "rdb-key-save-delay", 0);
+    await x.send("CONFIG", "SET", "save", "3600 1");
+    await x.send("SET", "key", "value");
+    await x.send("FLUSHALL");
+    info = await x.send("INFO", "persistence") as string;
+    assert(info.includes("rdb_changes_since_last_save:0"), info);
+    await x.send("CONFIG", "SET", "save", "");
+  } finally {
+    x.conn.close();
+    await rexis.stop();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -210,6 +210,15 @@ export class RdbWriter extends ByteWriter {
     }
   }
 
+  /** rdbSaveLen of a full 64-bit value (module type ids). */
+  len64(n: bigint): void {
+    if (n <= 0xffffffffn) this.len(Number(n));
+    else {
+      this.u8(0x81);
+      this.u64be(n);
+    }
+  }
+
   /** rdbSaveRawString of a binary string (integer encoding, LZF or raw). */
   string(s: string): void {
     const n = s.length;
@@ -371,7 +380,7 @@ export function rdbSaveObject(w: RdbWriter, v: RValue, t: number): void {
     }
     case RDB_TYPE_MODULE_2: {
       const m = modulesByType.get(v.type)!;
-      w.len(Number(moduleTypeId(m.name, m.encver)));
+      w.len64(moduleTypeId(m.name, m.encver));
       m.save(w, v);
       w.len(RDB_MODULE_OPCODE_EOF);
       return;

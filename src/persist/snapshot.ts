@@ -336,6 +336,12 @@ export class Persistence {
     this.server.log.warning("Background saving terminated by signal 10");
   }
 
+  /** FLUSHALL (flushAllDataAndResetRDB): kill a BGSAVE; with save rules, save right away. */
+  flushAll(): void {
+    this.killBgsave();
+    if (this.server.config.getString("save") !== "") this.save();
+  }
+
   saveForShutdown(): string | null {
     this.killBgsave();
     return this.save();
