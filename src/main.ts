@@ -8,6 +8,7 @@ import { Logger } from "./log.ts";
 import { REDIS_COMPAT_VERSION, REXIS_VERSION, Server } from "./server/server.ts";
 import { acceptLoop } from "./server/conn.ts";
 import { shutdownServer } from "./server/shutdown.ts";
+import { persistenceOf } from "./persist/snapshot.ts";
 
 export function startServer(args: string[]): Promise<Server> {
   const boot = new Logger("notice", "");
@@ -34,6 +35,10 @@ export function startServer(args: string[]): Promise<Server> {
   );
   log.role = "M";
   const server = new Server(config, log);
+  // RDB: load `dir`/`dbfilename` (the working directory is `dir`), then run the save rules.
+  const persistence = persistenceOf(server);
+  if (!persistence.loadAtStartup()) Deno.exit(1);
+  persistence.startCron();
   listen(server);
   createPidFile(server);
   server.startCron();

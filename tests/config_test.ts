@@ -229,9 +229,9 @@ Deno.test("e2e config: a bad config stops start-up with Redis's FATAL block, exi
       r3.stdout,
       /# Fatal error, can't open config file '.*bad\.conf\.missing': No such file or directory\n$/,
     );
-    const r4 = await runMain(["--save", "3600 1"]);
+    const r4 = await runMain(["--save", "3600"]);
     assertEquals(r4.code, 1);
-    assertMatch(r4.stderr, /\n>>> 'save "3600 1"'\nRDB snapshots are not implemented yet\n$/);
+    assertMatch(r4.stderr, /\n>>> 'save "3600"'\nInvalid save parameters\n$/);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -240,8 +240,11 @@ Deno.test("e2e: DEBUG is refused by default and blocks the server when enabled",
   });
 });
 
-Deno.test("e2e: SHUTDOWN SAVE is refused without persistence, SHUTDOWN NOSAVE exits", async () => {
-  const s = await startServer();
+Deno.test("e2e: SHUTDOWN SAVE is refused when the save fails, SHUTDOWN NOSAVE exits", async () => {
+  // The save fails: its directory is gone.
+  const dir = Deno.makeTempDirSync();
+  const s = await startServer(["--dir", dir]);
+  Deno.removeSync(dir);
   const c = await RespConn.connect(s.port);
   try {
     assertEquals(

@@ -27,6 +27,7 @@ import { eqi, I64_MAX, I64_MIN, parseI64, parseScanArgs } from "./args.ts";
 import { type RValue, typeName } from "../store/db.ts";
 import { isMatchAll, stringMatch } from "../store/glob.ts";
 import { parseScanCursor } from "../store/scan.ts";
+import { persistenceOf } from "../persist/snapshot.ts";
 
 // ---- shared helpers ---------------------------------------------------------------------------
 
@@ -254,6 +255,8 @@ function flushallCommand(c: Client, argv: string[]): void {
   let n = 0;
   for (const db of c.server.dbs) n += db.clear();
   c.server.dirty += n;
+  // flushAllDataAndResetRDB: stop a BGSAVE; with save rules, save the empty dataset now.
+  persistenceOf(c.server).flushAll();
   c.addOk();
 }
 

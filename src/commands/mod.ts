@@ -24,6 +24,8 @@ import { introspectionCommands } from "./introspection.ts";
 import { bitmapCommands } from "./bitops.ts";
 import { hyperloglogCommands } from "./hyperloglog.ts";
 import { streamCommands } from "./streams.ts";
+import { dumpCommands } from "./dump.ts";
+import { persistenceCommands } from "./persistence.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
@@ -47,4 +49,6 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...bitmapCommands,
   ...hyperloglogCommands,
   ...streamCommands,
+  ...dumpCommands,
+  ...persistenceCommands,
 ];

@@ -19,6 +19,7 @@ import { abortShutdown, shutdownServer } from "../server/shutdown.ts";
 import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
 import { clientsInTimeoutTable } from "../server/blocking.ts";
 import { trackingInfo } from "../server/tracking.ts";
+import { persistenceOf } from "../persist/snapshot.ts";
 
 // ---- formatting helpers ----------------------------------------------------------------------
 
@@ -274,18 +275,7 @@ function persistenceSection(server: Server): string {
     ["current_cow_size", 0],
     ["current_cow_size_age", 0],
     ["current_fork_perc", "0.00"],
-    ["current_save_keys_processed", 0],
-    ["current_save_keys_total", 0],
-    ["rdb_changes_since_last_save", server.dirty],
-    ["rdb_bgsave_in_progress", 0],
-    ["rdb_last_save_time", server.lastSave],
-    ["rdb_last_bgsave_status", "ok"],
-    ["rdb_last_bgsave_time_sec", -1],
-    ["rdb_current_bgsave_time_sec", -1],
-    ["rdb_saves", 0],
-    ["rdb_last_cow_size", 0],
-    ["rdb_last_load_keys_expired", 0],
-    ["rdb_last_load_keys_loaded", 0],
+    ...persistenceOf(server).info(),
     ["aof_enabled", flag(conf(server, "appendonly", false))],
     ["aof_rewrite_in_progress", 0],
     ["aof_rewrite_scheduled", 0],
@@ -518,6 +508,8 @@ const DEBUG_HELP = [
   "    Stop the server for <seconds>. Decimals allowed.",
   "PAUSE-CRON <0|1>",
   "    Stop periodic cron job processing.",
+  "RELOAD",
+  "    Save the RDB on disk and reload it back to memory.",
 ];
 
 /** C's atoi: optional spaces and sign, then digits; 0 when there are none. */
@@ -548,6 +540,10 @@ function debugCommand(c: Client, argv: string[]): void {
   if (sub === "pause-cron" && argv.length === 3) {
     c.server.cronPaused = atoi(argv[2]) !== 0;
     return c.addOk();
+  }
+  if (sub === "reload") {
+    const err = persistenceOf(c.server).debugReload();
+    return err === null ? c.addOk() : c.addError(err);
   }
   if (sub === "set-active-expire" && argv.length === 3) {
     c.server.activeExpireEnabled = atoi(argv[2]) !== 0;

@@ -113,6 +113,9 @@ export class Config {
    * One directive line of a config file (name lower-cased). Returns Redis's reason on error, or
    * undefined when the name is not a table directive.
    */
+  /** A `save` line was loaded already (later lines append their rules). */
+  #savesLoaded = false;
+
   loadDirective(argv: string[]): string | null | undefined {
     const d = this.#byName.get(argv[0]);
     if (!d) return undefined;
@@ -120,8 +123,14 @@ export class Config {
     let args = argv.slice(1);
     // `save "3600 1 300 100"` / `--save "3600 1"`: one non-empty argument holds the list.
     if (d.multiArg && argv.length === 2 && argv[1] !== "") args = splitArgs(argv[1]) ?? args;
-    const v = parseValue(d, args, this.#values.get(d) ?? d.default);
+    let v = parseValue(d, args, this.#values.get(d) ?? d.default);
     if (isInvalid(v)) return v.error;
+    // `save` lines in a file add up: the first one replaces the default (setConfigSaveOption).
+    if (d.name === "save") {
+      const prev = this.#savesLoaded ? String(this.#values.get(d) ?? "") : "";
+      this.#savesLoaded = true;
+      if (v !== "" && prev !== "") v = `${prev} ${v}`;
+    }
     if (d.store) {
       const err = d.store(v);
       if (err !== null) return err;

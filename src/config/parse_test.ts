@@ -241,10 +241,17 @@ Deno.test("load: Redis's error reasons", () => {
     "Invalid latency-tracking-info-percentiles parameters",
   );
   // Features Rexis does not have yet are refused, not silently ignored.
-  assertEquals(err("save 3600 1 300 100")[2], "RDB snapshots are not implemented yet");
-  assertEquals(err('save "3600 1"')[2], "RDB snapshots are not implemented yet");
   assertEquals(err("appendonly yes")[2], "AOF persistence is not implemented yet");
   assert(String(err("daemonize yes")[2]).startsWith("daemonize yes is not supported"));
+});
+
+Deno.test("load: save lines add up; an empty one resets", () => {
+  const c = new Config();
+  loadConfigText(c, ["save 3600 1", "save 300 100", 'save "60 10000"'].join("\n"));
+  assertEquals(c.get("save"), "3600 1 300 100 60 10000");
+  const d = new Config();
+  loadConfigText(d, ["save 3600 1", 'save ""', "save 5 5"].join("\n"));
+  assertEquals(d.get("save"), "5 5");
 });
 
 Deno.test("load: values by type, units, aliases, repeated lines, deprecated directives", () => {

@@ -214,9 +214,8 @@ function emptyList(args: string[]): boolean {
 }
 
 /**
- * save <seconds> <changes> [...]: checked like Redis, then refused until RDB persistence exists,
- * so the only value is "" (no snapshots). (When rules are accepted, remember that in a file the
- * first save line replaces the defaults and later ones add to it.)
+ * save <seconds> <changes> [...]: checked like Redis; the value is the pairs joined by spaces ("" =
+ * no snapshots). (In a file the first save line replaces the defaults and later ones add to it.)
  */
 function parseSave(args: string[]): ConfigValue | Invalid {
   const pairs = emptyList(args) ? [] : args;
@@ -227,8 +226,7 @@ function parseSave(args: string[]): ConfigValue | Invalid {
       return { error: "Invalid save parameters" };
     }
   }
-  if (pairs.length > 0) return { error: "RDB snapshots are not implemented yet" };
-  return "";
+  return pairs.map((x) => String(Number(x.trim()))).join(" ");
 }
 
 /** strtoll(s, &eptr, 10) with eptr at the end: optional spaces and sign, decimal digits. */
@@ -461,6 +459,24 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     store: storeDir,
     read: cwd,
     rewrite: rewriteDir,
+  },
+  {
+    name: "dbfilename",
+    type: "string",
+    default: "dump.rdb",
+    protected: true,
+    validate: (v) => String(v).includes("/") ? "dbfilename can't be a path, just a filename" : null,
+  },
+  bool("rdbcompression", true),
+  bool("rdbchecksum", true, { immutable: true }),
+  bool("stop-writes-on-bgsave-error", true),
+  bool("rdb-del-sync-files", false),
+  int("rdb-key-save-delay", 0, INT_MIN, INT_MAX),
+  {
+    name: "sanitize-dump-payload",
+    type: "enum",
+    default: "no",
+    values: ["no", "yes", "clients"],
   },
   // KEYS TRACKING
   int("tracking-table-max-keys", 1000000, 0n, LONG_MAX, { unsigned: true }),

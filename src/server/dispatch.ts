@@ -101,6 +101,13 @@ export function processCommand(c: Client, argv: string[]): void {
     rejectCommand(c, cmd, OOM_ERROR, argv);
     return;
   }
+  // A failed save with stop-writes-on-bgsave-error: writes (and PING) get -MISCONF.
+  if (
+    server.diskError !== null && ((cmd.flagBits! & CMD_WRITE) !== 0 || cmd.name === "ping")
+  ) {
+    rejectCommand(c, cmd, server.diskError, argv);
+    return;
+  }
   // RESP2 subscribed mode: only the pub/sub controls, PING, QUIT and RESET (RESP3 has no limit).
   if (
     c.subscriptions !== 0 && c.resp === 2 &&
@@ -297,6 +304,9 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   // Client-side caching (src/server/tracking.ts): one check when no client tracks.
   const tracked = server.trackingClients !== 0;
   const prevCurrent = tracked ? trackingCallStart(c) : null;
+  if (server.beforeWrite !== null && (cmd.flagBits! & CMD_WRITE) !== 0) {
+    server.beforeWrite(c, cmd, argv);
+  }
   cmd.handler!(c, argv);
   if (server.evictor.maxmemory !== 0 && (cmd.flagBits! & CMD_WRITE) !== 0) {
     refreshWrittenKeys(c, cmd, argv);

@@ -12,6 +12,7 @@ import {
 } from "./blocking.ts";
 import { Stats } from "./stats.ts";
 import { CommandTable } from "../commands/table.ts";
+import type { CommandDef } from "../commands/types.ts";
 import { ALL_COMMANDS } from "../commands/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { Logger } from "../log.ts";
@@ -106,6 +107,13 @@ export class Server {
   readonly functions = new FunctionRegistry();
   /** Synchronous snapshot for SHUTDOWN (persistence installs it); returns an error text or null. */
   saveSnapshot: (() => string | null) | null = null;
+  /**
+   * Called by dispatch.call() before a write command runs while persistence is active (BGSAVE's
+   * copy-on-write, src/persist/snapshot.ts); null otherwise.
+   */
+  beforeWrite: ((c: Client, cmd: CommandDef, argv: string[]) => void) | null = null;
+  /** The -MISCONF error while writes are refused after a failed save (src/persist/snapshot.ts). */
+  diskError: string | null = null;
   /** Unix time (s) of the last successful save (INFO rdb_last_save_time); start time until then. */
   lastSave = Math.floor(Date.now() / 1000);
   /** INFO used_memory_peak, and used_memory right after start-up (used_memory_startup). */

@@ -31,7 +31,6 @@ const DEFAULT_SERVER = "deno run --allow-all src/main.ts";
 const TAGS = [
   "-needs:repl",
   "-needs:debug",
-  "-needs:save",
   "-needs:local-process",
 ].join(" ");
 
