@@ -34,6 +34,11 @@ export function startServer(args: string[]): Promise<Server> {
   );
   log.role = "M";
   const server = new Server(config, log);
+  const aclErr = server.acl.loadAtStartup(config.users);
+  if (aclErr !== null) {
+    log.warning(aclErr);
+    Deno.exit(1);
+  }
   listen(server);
   createPidFile(server);
   server.startCron();

@@ -40,14 +40,9 @@ function selectCommand(c: Client, argv: string[]): void {
   c.addOk();
 }
 
-/** Check a username/password pair against the users (requirepass = the default user). */
+/** Check a username/password pair against the ACL users (requirepass = the default user). */
 function authenticate(c: Client, user: string, pass: string): boolean {
-  const ok = c.server.checkPassword(user, pass);
-  if (ok) {
-    c.authenticated = true;
-    c.user = user;
-  }
-  return ok;
+  return c.server.acl.authenticate(c, user, pass);
 }
 
 const WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
@@ -60,7 +55,7 @@ function authCommand(c: Client, argv: string[]): void {
   let user = "default";
   let pass: string;
   if (argv.length === 2) {
-    if (!c.server.authRequired()) {
+    if (c.server.acl.defaultUser.nopass) {
       return c.addError(
         "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
       );

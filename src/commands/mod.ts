@@ -23,6 +23,7 @@ import { pubsubCommands } from "./pubsub.ts";
 import { introspectionCommands } from "./introspection.ts";
 import { bitmapCommands } from "./bitops.ts";
 import { hyperloglogCommands } from "./hyperloglog.ts";
+import { aclCommands } from "./acl.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
@@ -45,4 +46,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...introspectionCommands,
   ...bitmapCommands,
   ...hyperloglogCommands,
+  ...aclCommands,
 ];

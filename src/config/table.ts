@@ -465,6 +465,14 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   // KEYS TRACKING
   int("tracking-table-max-keys", 1000000, 0n, LONG_MAX, { unsigned: true }),
   // SECURITY
+  int("acllog-max-len", 128, 0n, LONG_MAX, { unsigned: true }),
+  { name: "aclfile", type: "string", default: "", immutable: true },
+  {
+    name: "acl-pubsub-default",
+    type: "enum",
+    default: "resetchannels",
+    values: ["allchannels", "resetchannels"],
+  },
   {
     name: "requirepass",
     type: "string",

@@ -27,6 +27,8 @@ import {
   obufUsed,
 } from "./obuf.ts";
 import { NOTIFY_BIT_BY_CODE } from "./notify.ts";
+import { Acl } from "./acl.ts";
+import { clientInfoString } from "../commands/client.ts";
 import {
   discardTransaction,
   touchAllWatchedKeysInDb,
@@ -48,6 +50,8 @@ export class Server {
   readonly config: Config;
   readonly log: Logger;
   readonly commands: CommandTable;
+  /** Users, permissions, ACL LOG (src/server/acl.ts). */
+  readonly acl: Acl;
   readonly stats = new Stats();
   dbs: Db[] = [];
   clients = new Map<number, Client>();
@@ -136,6 +140,11 @@ export class Server {
     this.config = config;
     this.log = log;
     this.commands = new CommandTable(ALL_COMMANDS);
+    this.acl = new Acl(this);
+    for (const [from, to] of config.renames) {
+      const err = this.commands.rename(from, to);
+      if (err !== null) throw new Error(`rename-command ${from}: ${err}`);
+    }
     this.runId = randomHex(40);
     this.dbHooks = {
       expired: (db, key) => {
@@ -184,7 +193,10 @@ export class Server {
     bind<number>("hz", (v) => (this.hz = Math.max(1, Math.min(500, v))));
     bind<number>("proto-max-bulk-len", (v) => (this.maxBulkLen = v));
     bind<number>("client-query-buffer-limit", (v) => (this.queryBufLimit = v));
-    bind<string>("requirepass", (v) => (this.requirePass = v));
+    bind<string>("requirepass", (v) => {
+      this.requirePass = v;
+      this.acl.updateDefaultPassword(v);
+    });
     bind<number>("maxclients", (v) => (this.maxClients = v));
     bind<number>("timeout", (v) => (this.idleTimeout = v));
     bind<boolean>("protected-mode", (v) => (this.protectedMode = v));
@@ -196,14 +208,14 @@ export class Server {
     });
   }
 
+  /** New connections must AUTH: the default user has a password or is off (src/server/acl.ts). */
   authRequired(): boolean {
-    return this.requirePass !== "";
+    return this.acl.authRequired();
   }
 
-  /** Password check for AUTH/HELLO (the default user's password is `requirepass`). */
-  checkPassword(user: string, pass: string): boolean {
-    if (user !== "default") return false;
-    return this.requirePass === "" || pass === this.requirePass;
+  /** CLIENT LIST line of a client (ACL LOG client-info). */
+  clientInfo(c: Client, argv: string[]): string {
+    return clientInfoString(c, c, argv);
   }
 
   /** "master" until replication exists. */
@@ -221,6 +233,7 @@ export class Server {
     c.resp = 2;
     c.name = "";
     c.user = "default";
+    c.aclUser = this.acl.defaultUser;
     c.authenticated = !this.authRequired();
     c.replyMode = "on";
     c.replySkipArmed = false;
