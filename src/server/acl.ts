@@ -83,8 +83,10 @@ export class Selector {
   root: boolean;
   allKeys = false;
   allChannels = false;
-  /** Redis's reserved "future commands" bit, set only by +@all / allcommands. */
+  /** SELECTOR_FLAG_ALLCOMMANDS: set by +@all, cleared by any command taken away. */
   allCommands = false;
+  /** Redis's reserved "future commands" bit: set by +@all, cleared only by -@all. */
+  future = false;
   allowed = new Set<CommandDef>();
   firstArgs: Map<CommandDef, string[]> | null = null;
   patterns: KeyPattern[] = [];
@@ -99,6 +101,7 @@ export class Selector {
     const s = new Selector(this.root, this.allChannels);
     s.allKeys = this.allKeys;
     s.allCommands = this.allCommands;
+    s.future = this.future;
     s.allowed = new Set(this.allowed);
     if (this.firstArgs) {
       s.firstArgs = new Map([...this.firstArgs].map(([k, v]) => [k, [...v]]));
@@ -136,8 +139,7 @@ export class AclUser {
   changed(): void {
     this.#described = null;
     const r = this.root;
-    this.unrestricted = r.allCommands && r.allKeys && r.allChannels &&
-      allBitsSet(r);
+    this.unrestricted = r.allCommands && r.allKeys && r.allChannels;
   }
 
   copyFrom(src: AclUser): void {
@@ -157,12 +159,6 @@ export class AclUser {
   set described(v: string | null) {
     this.#described = v;
   }
-}
-
-/** +@all then -cmd leaves allCommands set with a bit cleared: not unrestricted. */
-let allRowsCount = 0;
-function allBitsSet(s: Selector): boolean {
-  return s.allowed.size >= allRowsCount;
 }
 
 export interface AclLogEntry {
@@ -218,7 +214,6 @@ export class Acl {
       top,
       lookup: (name) => lookupOriginal(top, name),
     };
-    allRowsCount = [...table.all()].length;
     this.defaultUser = this.createDefaultUser();
     this.users.set("default", this.defaultUser);
   }
@@ -349,10 +344,12 @@ export class Acl {
     } else if (low === "allcommands" || low === "+@all") {
       for (const d of this.#allRows()) s.allowed.add(d);
       s.allCommands = true;
+      s.future = true;
       s.firstArgs = null;
     } else if (low === "nocommands" || low === "-@all") {
       s.allowed.clear();
       s.allCommands = false;
+      s.future = false;
       s.firstArgs = null;
     } else if (op[0] === "~" || op[0] === "%") {
       if (s.allKeys) throw new AclRuleError("EEXIST");
@@ -542,7 +539,7 @@ export class Acl {
   /** Redis 7.0's ACLDescribeSelectorCommandRules: +@all/-@all, best-fit categories, commands. */
   describeCommandRules(s: Selector): string {
     let rules: string;
-    const additive = !s.allCommands;
+    const additive = !s.future;
     const fake = new Selector(false, false);
     if (!additive) {
       rules = "+@all ";
@@ -940,12 +937,18 @@ function channelAllowed(list: string[], channel: string, isPattern: boolean): bo
 
 function changePerm(s: Selector, d: CommandDef, allow: boolean): void {
   if (allow) s.allowed.add(d);
-  else s.allowed.delete(d);
+  else {
+    s.allowed.delete(d);
+    s.allCommands = false;
+  }
   s.firstArgs?.delete(d);
   if (d.subcommands) {
     for (const sub of d.subcommands) {
       if (allow) s.allowed.add(sub);
-      else s.allowed.delete(sub);
+      else {
+        s.allowed.delete(sub);
+        s.allCommands = false;
+      }
     }
   }
 }
@@ -1117,4 +1120,44 @@ export function aclExecDenialError(c: Client, cmd: CommandDef, argv: string[]): 
     : "no permission";
   return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: " +
     reason;
+}
+
+/**
+ * Redis's ACLUserCheckCmdWithUnrestrictedKeyAccess(CMD_KEY_ACCESS): some selector allows this
+ * command line and reads every key (`~*` or `%R~*`). SORT's BY and GET need it.
+ */
+export function aclFullKeyAccess(c: Client, argv: string[]): boolean {
+  const u = c.aclUser;
+  if (u.unrestricted) return true;
+  const cmd = c.server.commands.lookup(argv);
+  if (cmd === undefined) return false;
+  const cache: KeyCache = { keys: null };
+  for (const s of u.selectors) {
+    if (selectorCheckCmd(s, cmd, argv, cache).ret !== ACL_OK) continue;
+    if (s.allKeys || s.patterns.some((p) => (p.flags & READ) !== 0 && p.pattern === "*")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * For redis.call / FCALL (Redis's scriptVerifyACL): `c` is the script's client, whose user is the
+ * caller's. null when allowed, else the error text the script sees; the denial is logged with
+ * context `lua`.
+ */
+export function aclScriptDenialError(c: Client, cmd: CommandDef, argv: string[]): string | null {
+  if (c.aclUser.unrestricted) return null;
+  const acl = c.server.acl;
+  const r = acl.checkCommand(c.aclUser, cmd, argv);
+  if (r.ret === ACL_OK) return null;
+  acl.addLogEntry(c, r.ret, "lua", r.pos, { argv, cmd });
+  const msg = r.ret === ACL_DENIED_CMD
+    ? "can't run this command or subcommand"
+    : r.ret === ACL_DENIED_KEY
+    ? "can't access at least one of the keys mentioned in the command arguments"
+    : r.ret === ACL_DENIED_CHANNEL
+    ? "can't publish to the channel mentioned in the command"
+    : "lacking the permissions for the command";
+  return `The user executing the script ${msg}`;
 }
