@@ -8,6 +8,7 @@ import { Logger } from "./log.ts";
 import { REDIS_COMPAT_VERSION, REXIS_VERSION, Server } from "./server/server.ts";
 import { acceptLoop } from "./server/conn.ts";
 import { shutdownServer } from "./server/shutdown.ts";
+import { listenTlsPort, tlsConfigError } from "./server/tls.ts";
 
 export function startServer(args: string[]): Promise<Server> {
   const boot = new Logger("notice", "");
@@ -37,6 +38,11 @@ export function startServer(args: string[]): Promise<Server> {
   const aclErr = server.acl.loadAtStartup(config.users);
   if (aclErr !== null) {
     log.warning(aclErr);
+    Deno.exit(1);
+  }
+  const tlsErr = tlsConfigError(server);
+  if (tlsErr !== null) {
+    log.warning(`Failed to configure TLS: ${tlsErr}`);
     Deno.exit(1);
   }
   listen(server);
@@ -87,7 +93,12 @@ function listen(server: Server): void {
       Deno.exit(1);
     }
   }
-  if (tcpListeners.size === 0 && !unixPath) {
+  const tlsErr = listenTlsPort(server);
+  if (tlsErr !== null) {
+    server.log.warning(tlsErr);
+    Deno.exit(1);
+  }
+  if (tcpListeners.size === 0 && !unixPath && cfg.getNumber("tls-port") === 0) {
     server.log.warning("Configured to not listen anywhere, exiting.");
     Deno.exit(1);
   }
