@@ -549,3 +549,45 @@ async function referenceReplies(): Promise<RespValue[] | null> {
     await p.status;
   }
 }
+
+Deno.test("ACL: Argon2id password hashes in the aclfile (Rexis extension)", opts, async () => {
+  const { argon2id } = await import("hash-wasm");
+  const salt = new Uint8Array(16);
+  crypto.getRandomValues(salt);
+  const hash = await argon2id({
+    password: "argonpw",
+    salt,
+    parallelism: 1,
+    iterations: 2,
+    memorySize: 19456,
+    hashLength: 32,
+    outputType: "encoded",
+  });
+  const dir = Deno.makeTempDirSync();
+  const file = `${dir}/users.acl`;
+  Deno.writeTextFileSync(
+    file,
+    `user default on nopass ~* &* +@all\nuser ar on #${hash} >plain ~* +@all\n`,
+  );
+  await withServer(["--aclfile", file], async (s) => {
+    const c = await RespConn.connect(s.port);
+    // AUTH, then commands pipelined behind it: they run after the (asynchronous) check.
+    await c.write("AUTH ar argonpw\r\nACL WHOAMI\r\nAUTH ar wrong\r\nACL WHOAMI\r\n");
+    assertEquals(await c.read(), "OK");
+    assertEquals(await c.read(), "ar");
+    assert((await c.read()) instanceof RespError);
+    assertEquals(await c.read(), "ar");
+    // SHA-256 passwords of the same user keep working; HELLO AUTH too.
+    assertEquals(await c.send("AUTH", "ar", "plain"), "OK");
+    assertEquals(toMap(await c.send("HELLO", "2", "AUTH", "ar", "argonpw")).proto, 2);
+    assertEquals(
+      errText(await c.send("ACL", "SETUSER", "x", "#$argon2id$bad")),
+      "ERR Error in ACL SETUSER modifier '#$argon2id$bad': The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters",
+    );
+    // ACL SAVE keeps the hash.
+    assertEquals(await c.send("ACL", "SAVE"), "OK");
+    assert(Deno.readTextFileSync(file).includes(hash));
+    c.close();
+  });
+  Deno.removeSync(dir, { recursive: true });
+});

@@ -658,6 +658,15 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     values: PROTECTED_ACTION,
     immutable: true,
   },
+  // Who may use MODULE: accepted as in Redis (dispatch.ts checks it), though Rexis has no MODULE
+  // command, so it guards nothing yet.
+  {
+    name: "enable-module-command",
+    type: "enum",
+    default: "no",
+    values: PROTECTED_ACTION,
+    immutable: true,
+  },
 ];
 
 /**

@@ -18,6 +18,7 @@
  * string (`#$argon2id$v=19$...`); see `hashPassword` / `argon2` below and redis.conf.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { argon2Verify } from "hash-wasm";
 import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
 import { CMD_NO_AUTH, type CommandDef } from "../commands/types.ts";
@@ -303,11 +304,7 @@ export class Acl {
         h = op.slice(1);
         if (!HEX64.test(h) && !acceptsArgon2(h)) throw new AclRuleError("EBADMSG");
       }
-      let i = u.passwords.indexOf(h);
-      // `<password` also removes an Argon2id hash of that password.
-      if (i < 0 && op[0] === "<") {
-        i = u.passwords.findIndex((p) => isArgon2(p) && argon2Verify(p, op.slice(1)));
-      }
+      const i = u.passwords.indexOf(h);
       if (i < 0) throw new AclRuleError("ENODEV");
       u.passwords.splice(i, 1);
     } else if (op[0] === "(" && op[op.length - 1] === ")") {
@@ -622,32 +619,48 @@ export class Acl {
 
   // ---- authentication -----------------------------------------------------------------------
 
-  /** Redis's ACLCheckUserCredentials. */
-  checkCredentials(name: string, pass: string): boolean {
+  /**
+   * Redis's ACLCheckUserCredentials. SHA-256 hashes are checked at once; Argon2id hashes (a Rexis
+   * extension) only when none matched and `allowAsync` (not inside EXEC), as a promise.
+   */
+  checkCredentials(
+    name: string,
+    pass: string,
+    allowAsync = false,
+  ): boolean | Promise<boolean> {
     const u = this.users.get(name);
     if (u === undefined || u.disabled) return false;
     if (u.nopass) return true;
     const h = hashPassword(pass);
+    const slow: string[] = [];
     for (const p of u.passwords) {
-      if (p.length === 64 ? timingSafeEq(p, h) : isArgon2(p) && argon2Verify(p, pass)) {
-        return true;
-      }
+      if (p.length === 64) {
+        if (timingSafeEq(p, h)) return true;
+      } else if (isArgon2(p)) slow.push(p);
     }
-    return false;
+    if (slow.length === 0 || !allowAsync) return false;
+    return argon2Any(slow, pass).then((ok) => ok && this.users.get(name) === u && !u.disabled);
   }
 
-  /** Redis's ACLAuthenticateUser: on failure an `auth` entry goes to the ACL log. */
-  authenticate(c: Client, name: string, pass: string): boolean {
-    if (this.checkCredentials(name, pass)) {
+  /**
+   * Redis's ACLAuthenticateUser: on failure an `auth` entry goes to the ACL log. A promise when an
+   * Argon2id hash has to be checked (the caller suspends the client meanwhile).
+   */
+  authenticate(c: Client, name: string, pass: string): boolean | Promise<boolean> {
+    const ctx: AclContext = c.multiQueue !== null ? "multi" : "toplevel";
+    const r = this.checkCredentials(name, pass, !this.server.inExec);
+    if (typeof r === "boolean") return this.#authResult(c, name, ctx, r);
+    return r.then((ok) => this.#authResult(c, name, ctx, ok));
+  }
+
+  #authResult(c: Client, name: string, ctx: AclContext, ok: boolean): boolean {
+    if (ok) {
       c.authenticated = true;
       c.aclUser = this.users.get(name)!;
       c.user = name;
       return true;
     }
-    this.addLogEntry(c, ACL_DENIED_AUTH, c.multiQueue !== null ? "multi" : "toplevel", 0, {
-      username: name,
-      object: "AUTH",
-    });
+    this.addLogEntry(c, ACL_DENIED_AUTH, ctx, 0, { username: name, object: "AUTH" });
     return false;
   }
 
@@ -1057,24 +1070,26 @@ export function genPass(bits: number): string {
 
 // ---- Argon2id (Rexis extension) -----------------------------------------------------------------
 
+/** An Argon2id PHC string as hash-wasm and the argon2 reference tools write it. */
+const ARGON2ID = /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+
 function isArgon2(h: string): boolean {
   return h.startsWith("$argon2id$");
 }
 
-/** Argon2id hashes are accepted only when a verifier is installed (never faked). */
 function acceptsArgon2(h: string): boolean {
-  return argon2VerifySync !== null && isArgon2(h);
+  return ARGON2ID.test(h);
 }
 
-/** Set by `loadArgon2()` at start: a synchronous verifier over hash-wasm's Argon2id. */
-let argon2VerifySync: ((hash: string, pass: string) => boolean) | null = null;
-
-function argon2Verify(hash: string, pass: string): boolean {
-  return argon2VerifySync !== null && argon2VerifySync(hash, pass);
-}
-
-export function setArgon2Verifier(fn: (hash: string, pass: string) => boolean): void {
-  argon2VerifySync = fn;
+/** Verify against Argon2id hashes (asynchronous: hash-wasm runs the KDF in WebAssembly). */
+async function argon2Any(hashes: string[], pass: string): Promise<boolean> {
+  const password = binToBytes(pass);
+  for (const hash of hashes) {
+    try {
+      if (await argon2Verify({ password, hash })) return true;
+    } catch { /* malformed: no match */ }
+  }
+  return false;
 }
 
 // ---- dispatch -----------------------------------------------------------------------------------
