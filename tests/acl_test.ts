@@ -591,3 +591,32 @@ Deno.test("ACL: Argon2id password hashes in the aclfile (Rexis extension)", opts
   });
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("ACL: CONFIG REWRITE writes the users as `user` lines", opts, async () => {
+  const dir = Deno.makeTempDirSync();
+  const conf = `${dir}/r.conf`;
+  Deno.writeTextFileSync(conf, "user old on nopass +@all\n");
+  let list: RespValue = null;
+  await withServer([conf], async (s) => {
+    const c = await RespConn.connect(s.port);
+    await c.send("ACL", "SETUSER", "new", "on", ">pw", "~k:*", "+get");
+    await c.send("ACL", "DELUSER", "old");
+    assertEquals(await c.send("CONFIG", "REWRITE"), "OK");
+    list = await c.send("ACL", "LIST");
+    c.close();
+  });
+  const text = Deno.readTextFileSync(conf);
+  assert(!text.includes("user old"), text);
+  await withServer([conf], async (s) => {
+    const c = await RespConn.connect(s.port);
+    // Loading `user default ...` resets the user first: sanitize-payload appears, as in Redis.
+    assertEquals(
+      await c.send("ACL", "LIST"),
+      (list as string[]).map((l) =>
+        l.replace("default on nopass", "default on nopass sanitize-payload")
+      ),
+    );
+    c.close();
+  });
+  Deno.removeSync(dir, { recursive: true });
+});

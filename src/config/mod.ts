@@ -63,6 +63,11 @@ export class Config {
   configFile: string | null = null;
   /** `user <name> <rules...>` lines, applied by the ACL at start (src/server/acl.ts). */
   readonly users: string[][] = [];
+  /**
+   * CONFIG REWRITE of `user` lines (set by the ACL, src/server/acl.ts): the lines to write, or null
+   * when an aclfile holds the users (old `user` lines are then dropped), as Redis does.
+   */
+  userLines: (() => string[] | null) | null = null;
   /** `rename-command <name> <new-name>` lines, applied to the command table at start. */
   readonly renames: [string, string][] = [];
 
@@ -298,6 +303,10 @@ export class Config {
     try {
       const state = new RewriteState(readOldConfig(path), (name) => this.#byName.get(name)?.name);
       for (const d of this.table) rewriteValue(state, d, this.get(d.name));
+      if (this.userLines !== null) {
+        for (const line of this.userLines() ?? []) state.rewriteLine("user", line, true);
+        state.markProcessed("user");
+      }
       overwriteConfigFile(path, state.content());
       return null;
     } catch (e) {

@@ -852,6 +852,12 @@ export class Acl {
     return null;
   }
 
+  /** CONFIG REWRITE (rewriteConfigUserOption): `user` lines, or null with an aclfile. */
+  configUserLines(): string[] | null {
+    if (this.filename !== "") return null;
+    return this.sortedUsers().map((u) => `user ${u.name} ${this.describeUser(u)}`);
+  }
+
   /** The aclfile text (Redis's ACLSaveToFile). */
   fileText(): string {
     let s = "";

@@ -141,6 +141,7 @@ export class Server {
     this.log = log;
     this.commands = new CommandTable(ALL_COMMANDS);
     this.acl = new Acl(this);
+    config.userLines = () => this.acl.configUserLines();
     for (const [from, to] of config.renames) {
       const err = this.commands.rename(from, to);
       if (err !== null) throw new Error(`rename-command ${from}: ${err}`);
