@@ -2,7 +2,7 @@
  * Start-up: read the config (file + command-line directives, like redis-server), open the
  * listeners, start the cron, install signal handlers.
  */
-import { loadServerConfig } from "./config/mod.ts";
+import { ConfigError, formatFatal, loadServerConfig } from "./config/mod.ts";
 import { errnoText } from "./config/parse.ts";
 import { Logger } from "./log.ts";
 import { REDIS_COMPAT_VERSION, REXIS_VERSION, Server } from "./server/server.ts";
@@ -34,7 +34,15 @@ export function startServer(args: string[]): Promise<Server> {
       : "Warning: no config file specified, using the default config.",
   );
   log.role = "M";
-  const server = new Server(config, log);
+  let server: Server;
+  try {
+    server = new Server(config, log);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const f = formatFatal(e).replace("Reading the configuration file, at line 0\n", "");
+    Deno.stderr.writeSync(new TextEncoder().encode(f));
+    Deno.exit(1);
+  }
   const aclErr = server.acl.loadAtStartup(config.users);
   if (aclErr !== null) {
     log.warning(aclErr);

@@ -620,3 +620,23 @@ Deno.test("ACL: CONFIG REWRITE writes the users as `user` lines", opts, async ()
   });
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("rename-command: unknown names and clashes stop the start", opts, async () => {
+  const main = new URL("../src/main.ts", import.meta.url).pathname;
+  for (
+    const [args, reason] of [
+      [["nosuch", "x"], "No such command in rename-command"],
+      [["get", "set"], "Target command name already exists"],
+    ]
+  ) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", main, "--port", "0", "--rename-command", ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert(!out.success);
+    const err = new TextDecoder().decode(out.stderr);
+    assert(err.includes("*** FATAL CONFIG FILE ERROR"), err);
+    assert(err.includes(reason as string), err);
+  }
+});

@@ -8,7 +8,7 @@ import { type BlockState, scanDatabaseForReadyKeys, unblockOnClose } from "./blo
 import { Stats } from "./stats.ts";
 import { CommandTable } from "../commands/table.ts";
 import { ALL_COMMANDS } from "../commands/mod.ts";
-import type { Config } from "../config/mod.ts";
+import { type Config, ConfigError } from "../config/mod.ts";
 import { Logger } from "../log.ts";
 import { IdleCollector } from "./memory.ts";
 import { Evictor } from "./evict.ts";
@@ -144,7 +144,8 @@ export class Server {
     config.userLines = () => this.acl.configUserLines();
     for (const [from, to] of config.renames) {
       const err = this.commands.rename(from, to);
-      if (err !== null) throw new Error(`rename-command ${from}: ${err}`);
+      // Redis stops at the line; the line is gone by now: the FATAL block names the directive.
+      if (err !== null) throw new ConfigError(err, 0, `rename-command ${from} ${to}`);
     }
     this.runId = randomHex(40);
     this.dbHooks = {
