@@ -640,3 +640,48 @@ Deno.test("rename-command: unknown names and clashes stop the start", opts, asyn
     assert(err.includes(reason as string), err);
   }
 });
+
+Deno.test(
+  "ACL: alias rules and their descriptions (allkeys, allchannels, allcommands...)",
+  opts,
+  async () => {
+    await withServer([], async (s) => {
+      const c = await RespConn.connect(s.port);
+      const list = async (name: string) =>
+        ((await c.send("ACL", "LIST")) as string[]).find((l) => l.startsWith(`user ${name} `));
+      await c.send("ACL", "SETUSER", "a", "allkeys", "allchannels", "allcommands", "on", "nopass");
+      assertEquals(await list("a"), "user a on nopass ~* &* +@all");
+      await c.send("ACL", "SETUSER", "a", "nocommands", "resetkeys", "%RW~x*", "%R~y*", "%W~z*");
+      assertEquals(
+        await list("a"),
+        "user a on nopass ~x* %R~y* %W~z* &* -@all",
+      );
+      await c.send("ACL", "SETUSER", "a", "%W~y*", "skip-sanitize-payload", "+@geo", "-geoadd");
+      assertEquals(
+        await list("a"),
+        "user a on nopass skip-sanitize-payload ~x* ~y* %W~z* &* -@all +@geo -geoadd",
+      );
+      assert(
+        errText(await c.send("ACL", "SETUSER", "a", "allkeys", "~more")).includes(
+          "Adding a pattern after the * pattern (or the 'allkeys' flag)",
+        ),
+      );
+      // A failed rule changes nothing.
+      assertEquals(
+        await list("a"),
+        "user a on nopass skip-sanitize-payload ~x* ~y* %W~z* &* -@all +@geo -geoadd",
+      );
+      assertEquals(
+        errText(await c.send("ACL", "SETUSER", "a", "(~a", "+get")),
+        "ERR Unmatched parenthesis in acl selector starting at '(~a'.",
+      );
+      assertEquals(await c.send("ACL", "SETUSER", "a", "(~a", "+get)"), "OK");
+      assert((await list("a"))!.endsWith(" (~a resetchannels -@all +get)"));
+      // RESP3: GETUSER is a map, flags a set.
+      await c.send("HELLO", "3");
+      const r3 = await c.send("ACL", "GETUSER", "a");
+      assert(!Array.isArray(r3) && r3 !== null && typeof r3 === "object", JSON.stringify(r3));
+      c.close();
+    });
+  },
+);
