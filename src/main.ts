@@ -69,10 +69,6 @@ let tcpGeneration = 0;
 
 function listen(server: Server): void {
   const cfg = server.config;
-  if (!openTcp(server, cfg.getString("bind"), cfg.getNumber("port"))) {
-    server.log.warning(`Failed listening on port ${cfg.getNumber("port")} (tcp), aborting.`);
-    Deno.exit(1);
-  }
   // CONFIG SET port / bind: Redis's changeListenPort / changeBindAddr.
   cfg.onChange("port", (v) => {
     if (!openTcp(server, cfg.getString("bind"), v as number)) {
@@ -101,9 +97,15 @@ function listen(server: Server): void {
       Deno.exit(1);
     }
   }
+  // TCP last: a client that reaches the TCP port finds the unix socket (with its permissions) and
+  // the TLS port ready too.
   const tlsErr = listenTlsPort(server);
   if (tlsErr !== null) {
     server.log.warning(tlsErr);
+    Deno.exit(1);
+  }
+  if (!openTcp(server, cfg.getString("bind"), cfg.getNumber("port"))) {
+    server.log.warning(`Failed listening on port ${cfg.getNumber("port")} (tcp), aborting.`);
     Deno.exit(1);
   }
   if (tcpListeners.size === 0 && !unixPath && cfg.getNumber("tls-port") === 0) {

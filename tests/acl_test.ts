@@ -685,3 +685,18 @@ Deno.test(
     });
   },
 );
+
+Deno.test("ACL: CLIENT KILL USER knows the ACL users", opts, async () => {
+  await withServer([], async (s) => {
+    const admin = await RespConn.connect(s.port);
+    await admin.send("ACL", "SETUSER", "k", "on", "nopass", "+@all");
+    const u = await userConn(s.port, "k", "x");
+    assertEquals(
+      errText(await admin.send("CLIENT", "KILL", "USER", "nobody")),
+      "ERR No such user 'nobody'",
+    );
+    assertEquals(await admin.send("CLIENT", "KILL", "USER", "k"), 1);
+    assert(await u.closedByServer());
+    admin.close();
+  });
+});
