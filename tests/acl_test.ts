@@ -434,16 +434,27 @@ Deno.test("ACL: user and rename-command directives", opts, async () => {
 Deno.test("ACL: brute-force AUTH does not block other clients", opts, async () => {
   await withServer(["--requirepass", "right"], async (s) => {
     const attacker = await RespConn.connect(s.port);
+    // The attacker pipelines bursts of wrong passwords (reading the replies: an unauthenticated
+    // client that does not read is disconnected past 1 KB of pending output, as in Redis).
     let burst = "";
-    for (let i = 0; i < 5000; i++) burst += `AUTH wrong${i}\r\n`;
-    const writing = attacker.write(burst);
+    for (let i = 0; i < 200; i++) burst += `AUTH wrong${i}\r\n`;
+    let attempts = 0;
+    let stop = false;
+    const attack = (async () => {
+      while (!stop) {
+        await attacker.write(burst);
+        for (let i = 0; i < 200; i++) assert((await attacker.read()) instanceof RespError);
+        attempts += 200;
+      }
+    })();
     const other = await RespConn.connect(s.port);
     assertEquals(await other.send("AUTH", "right"), "OK");
     const t0 = performance.now();
     for (let i = 0; i < 20; i++) assertEquals(await other.send("PING"), "PONG");
     assert(performance.now() - t0 < 2000, "PINGs were delayed");
-    await writing;
-    for (let i = 0; i < 5000; i++) assert((await attacker.read()) instanceof RespError);
+    stop = true;
+    await attack;
+    assert(attempts > 0);
     attacker.close();
     other.close();
   });
@@ -700,3 +711,38 @@ Deno.test("ACL: CLIENT KILL USER knows the ACL users", opts, async () => {
     admin.close();
   });
 });
+
+Deno.test(
+  "AUTH: a client that has not authenticated gets 1 KB of pending output",
+  opts,
+  async () => {
+    await withServer(["--requirepass", "pw"], async (s) => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: s.port });
+      const line = new TextEncoder().encode("SET x 5\r\n".repeat(10000));
+      let closed = false;
+      const deadline = Date.now() + 10_000;
+      // Write without reading the NOAUTH replies until the server gives up on this client.
+      while (!closed && Date.now() < deadline) {
+        try {
+          await conn.write(line);
+        } catch {
+          closed = true;
+        }
+      }
+      if (!closed) {
+        // The writes all fit: the server must still have closed the connection (EOF after the data).
+        const buf = new Uint8Array(64 * 1024);
+        for (;;) {
+          const n = await conn.read(buf).catch(() => null);
+          if (n === null) break;
+        }
+        closed = true;
+      }
+      assert(closed);
+      try {
+        conn.close();
+      } catch { /* closed */ }
+      assert(s.output().includes("output buffer limits"), s.output());
+    });
+  },
+);
