@@ -2,13 +2,14 @@
  * Start-up: read the config (file + command-line directives, like redis-server), open the
  * listeners, start the cron, install signal handlers.
  */
-import { loadServerConfig } from "./config/mod.ts";
+import { ConfigError, formatFatal, loadServerConfig } from "./config/mod.ts";
 import { errnoText } from "./config/parse.ts";
 import { Logger } from "./log.ts";
 import { REDIS_COMPAT_VERSION, REXIS_VERSION, Server } from "./server/server.ts";
 import { acceptLoop } from "./server/conn.ts";
 import { shutdownServer } from "./server/shutdown.ts";
 import { persistenceOf } from "./persist/snapshot.ts";
+import { listenTlsPort, tlsConfigError } from "./server/tls.ts";
 
 export function startServer(args: string[]): Promise<Server> {
   const boot = new Logger("notice", "");
@@ -34,7 +35,25 @@ export function startServer(args: string[]): Promise<Server> {
       : "Warning: no config file specified, using the default config.",
   );
   log.role = "M";
-  const server = new Server(config, log);
+  let server: Server;
+  try {
+    server = new Server(config, log);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const f = formatFatal(e).replace("Reading the configuration file, at line 0\n", "");
+    Deno.stderr.writeSync(new TextEncoder().encode(f));
+    Deno.exit(1);
+  }
+  const aclErr = server.acl.loadAtStartup(config.users);
+  if (aclErr !== null) {
+    log.warning(aclErr);
+    Deno.exit(1);
+  }
+  const tlsErr = tlsConfigError(server);
+  if (tlsErr !== null) {
+    log.warning(`Failed to configure TLS: ${tlsErr}`);
+    Deno.exit(1);
+  }
   // RDB: load `dir`/`dbfilename` (the working directory is `dir`), then run the save rules.
   const persistence = persistenceOf(server);
   if (!persistence.loadAtStartup()) Deno.exit(1);
@@ -55,10 +74,6 @@ let tcpGeneration = 0;
 
 function listen(server: Server): void {
   const cfg = server.config;
-  if (!openTcp(server, cfg.getString("bind"), cfg.getNumber("port"))) {
-    server.log.warning(`Failed listening on port ${cfg.getNumber("port")} (tcp), aborting.`);
-    Deno.exit(1);
-  }
   // CONFIG SET port / bind: Redis's changeListenPort / changeBindAddr.
   cfg.onChange("port", (v) => {
     if (!openTcp(server, cfg.getString("bind"), v as number)) {
@@ -87,7 +102,18 @@ function listen(server: Server): void {
       Deno.exit(1);
     }
   }
-  if (tcpListeners.size === 0 && !unixPath) {
+  // TCP last: a client that reaches the TCP port finds the unix socket (with its permissions) and
+  // the TLS port ready too.
+  const tlsErr = listenTlsPort(server);
+  if (tlsErr !== null) {
+    server.log.warning(tlsErr);
+    Deno.exit(1);
+  }
+  if (!openTcp(server, cfg.getString("bind"), cfg.getNumber("port"))) {
+    server.log.warning(`Failed listening on port ${cfg.getNumber("port")} (tcp), aborting.`);
+    Deno.exit(1);
+  }
+  if (tcpListeners.size === 0 && !unixPath && cfg.getNumber("tls-port") === 0) {
     server.log.warning("Configured to not listen anywhere, exiting.");
     Deno.exit(1);
   }

@@ -144,8 +144,8 @@ function clientListCommand(c: Client, argv: string[]): void {
 }
 
 /** ACL users: only `default` until ACL lands. */
-function userExists(_server: Server, name: string): boolean {
-  return name === "default";
+function userExists(server: Server, name: string): boolean {
+  return server.acl.getUser(name) !== undefined;
 }
 
 function clientKillCommand(c: Client, argv: string[]): void {
@@ -192,7 +192,7 @@ function clientKillCommand(c: Client, argv: string[]): void {
     if (laddr !== null && cl.laddr !== laddr) continue;
     if (type !== -1 && clientType(cl) !== type) continue;
     if (id !== 0 && cl.id !== id) continue;
-    if (user !== null && cl.user !== user) continue;
+    if (user !== null && cl.aclUser.name !== user) continue;
     if (cl === c && skipme) continue;
     if (cl === c) closeSelf = true;
     else server.closeClient(cl);

@@ -4,6 +4,7 @@ import { cmd, type CommandDef } from "./types.ts";
 import { parseInteger } from "./args.ts";
 import { REDIS_COMPAT_VERSION } from "../server/version.ts";
 import { redactArgument } from "../server/monitor.ts";
+import { resumeClient } from "../server/conn.ts";
 
 function pingCommand(c: Client, argv: string[]): void {
   if (argv.length > 2) return c.addErrorArity("ping");
@@ -40,15 +41,23 @@ function selectCommand(c: Client, argv: string[]): void {
   c.addOk();
 }
 
-/** Check a username/password pair against the users (requirepass = the default user). */
-function authenticate(c: Client, user: string, pass: string): boolean {
-  const ok = c.server.checkPassword(user, pass);
-  if (ok) {
-    c.authenticated = true;
-    c.user = user;
-  }
-  return ok;
+/**
+ * Check a username/password pair against the ACL users (requirepass = the default user), then run
+ * `then`. An Argon2id hash (src/server/acl.ts) is verified asynchronously: meanwhile the client
+ * parses nothing more (as a postponed client), so its later commands still run after the AUTH.
+ */
+function authenticate(c: Client, user: string, pass: string, then: (ok: boolean) => void): void {
+  const r = c.server.acl.authenticate(c, user, pass);
+  if (typeof r === "boolean") return then(r);
+  c.postponedArgv = AUTH_PENDING;
+  r.then((ok) => {
+    if (c.postponedArgv === AUTH_PENDING) c.postponedArgv = null;
+    if (c.closed) return;
+    then(ok);
+    resumeClient(c);
+  });
 }
+const AUTH_PENDING: string[] = [];
 
 const WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
 
@@ -60,7 +69,7 @@ function authCommand(c: Client, argv: string[]): void {
   let user = "default";
   let pass: string;
   if (argv.length === 2) {
-    if (!c.server.authRequired()) {
+    if (c.server.acl.defaultUser.nopass) {
       return c.addError(
         "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
       );
@@ -70,8 +79,7 @@ function authCommand(c: Client, argv: string[]): void {
     user = argv[1];
     pass = argv[2];
   }
-  if (authenticate(c, user, pass)) c.addOk();
-  else c.addError(WRONGPASS);
+  authenticate(c, user, pass, (ok) => ok ? c.addOk() : c.addError(WRONGPASS));
 }
 
 function helloCommand(c: Client, argv: string[]): void {
@@ -100,9 +108,12 @@ function helloCommand(c: Client, argv: string[]): void {
       j++;
     } else return c.addError(`ERR Syntax error in HELLO option '${argv[j]}'`);
   }
-  if (user !== undefined && pass !== undefined && !authenticate(c, user, pass)) {
-    return c.addError(WRONGPASS);
-  }
+  if (user !== undefined && pass !== undefined) {
+    authenticate(c, user, pass, (ok) => ok ? helloReply(c, ver, name) : c.addError(WRONGPASS));
+  } else helloReply(c, ver, name);
+}
+
+function helloReply(c: Client, ver: number, name: string | undefined): void {
   if (!c.authenticated) {
     return c.addError(
       "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",

@@ -26,6 +26,7 @@ import { hyperloglogCommands } from "./hyperloglog.ts";
 import { streamCommands } from "./streams.ts";
 import { dumpCommands } from "./dump.ts";
 import { persistenceCommands } from "./persistence.ts";
+import { aclCommands } from "./acl.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
@@ -51,4 +52,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...streamCommands,
   ...dumpCommands,
   ...persistenceCommands,
+  ...aclCommands,
 ];

@@ -28,6 +28,7 @@
  * tests `errno == ERANGE` after strtod without clearing errno first, so after one out-of-range
  * weight its later numeric SORTs may fail spuriously until errno is reset; that bug is not copied.
  */
+import { aclFullKeyAccess } from "../server/acl.ts";
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
 import { type ArgDoc, cmd, type CommandDef, type KeySpec, keySpec } from "./types.ts";
@@ -119,6 +120,8 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
   let storekey: string | null = null;
   const gets: string[] = [];
   const argc = argv.length;
+  // BY and GET patterns reach arbitrary keys: they need access to every key (Redis's sort.c).
+  const fullKeys = c.aclUser.unrestricted || aclFullKeyAccess(c, argv);
   for (let j = 2; j < argc; j++) {
     const a = argv[j];
     const left = argc - j - 1;
@@ -139,7 +142,13 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
       sortby = argv[++j];
       // A pattern without '*' is constant: nothing to sort by.
       dontsort = sortby.indexOf("*") < 0;
+      if (!dontsort && !fullKeys) {
+        return c.addError("ERR BY option of SORT denied due to insufficient ACL permissions.");
+      }
     } else if (eqi(a, "GET") && left >= 1) {
+      if (!fullKeys) {
+        return c.addError("ERR GET option of SORT denied due to insufficient ACL permissions.");
+      }
       gets.push(argv[++j]);
     } else return c.addErrorSyntax();
   }

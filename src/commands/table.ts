@@ -58,6 +58,24 @@ export class CommandTable {
     this.#byName.set(d.name.toUpperCase(), d);
   }
 
+  /**
+   * rename-command: the row answers to `to` ("" removes it); its own name (COMMAND INFO, ACL
+   * rules) stays the original, as in Redis. Returns Redis's error text or null.
+   */
+  rename(from: string, to: string): string | null {
+    const d = this.get(from);
+    if (d === undefined) return "No such command in rename-command";
+    for (const [k, v] of this.commands) if (v === d) this.commands.delete(k);
+    for (const [k, v] of this.#byName) if (v === d) this.#byName.delete(k);
+    if (to === "") return null;
+    const low = to.toLowerCase();
+    if (this.commands.has(low)) return "Target command name already exists";
+    this.commands.set(low, d);
+    this.#byName.set(low, d);
+    this.#byName.set(to.toUpperCase(), d);
+    return null;
+  }
+
   /** Top-level lookup by lower-cased name. */
   get(name: string): CommandDef | undefined {
     let d = this.#byName.get(name);

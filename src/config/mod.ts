@@ -61,6 +61,15 @@ export class Config {
   readonly table: readonly ConfigDef[];
   /** Absolute path of the config file (CONFIG REWRITE); null when started without one. */
   configFile: string | null = null;
+  /** `user <name> <rules...>` lines, applied by the ACL at start (src/server/acl.ts). */
+  readonly users: string[][] = [];
+  /**
+   * CONFIG REWRITE of `user` lines (set by the ACL, src/server/acl.ts): the lines to write, or null
+   * when an aclfile holds the users (old `user` lines are then dropped), as Redis does.
+   */
+  userLines: (() => string[] | null) | null = null;
+  /** `rename-command <name> <new-name>` lines, applied to the command table at start. */
+  readonly renames: [string, string][] = [];
 
   constructor(table: readonly ConfigDef[] = CONFIG_TABLE) {
     this.table = table;
@@ -303,6 +312,10 @@ export class Config {
     try {
       const state = new RewriteState(readOldConfig(path), (name) => this.#byName.get(name)?.name);
       for (const d of this.table) rewriteValue(state, d, this.get(d.name));
+      if (this.userLines !== null) {
+        for (const line of this.userLines() ?? []) state.rewriteLine("user", line, true);
+        state.markProcessed("user");
+      }
       overwriteConfigFile(path, state.content());
       return null;
     } catch (e) {
@@ -325,6 +338,17 @@ export function loadConfigText(config: Config, text: string): void {
     if (r !== undefined) return r;
     const name = argv[0];
     if (DEPRECATED_DIRECTIVES.includes(name) && argv.length === 2) return null;
+    if (name === "user" && argv.length >= 2) {
+      if (config.users.some((u) => u[0] === argv[1])) {
+        return "Error in user declaration 'user': Duplicate user found. A user can only be defined once in config files";
+      }
+      config.users.push(argv.slice(1));
+      return null;
+    }
+    if (name === "rename-command" && argv.length === 3) {
+      config.renames.push([argv[1], argv[2]]);
+      return null;
+    }
     if (name === "include" && argv.length === 2) {
       loadConfigText(config, readConfigFiles(argv[1]));
       return null;

@@ -14,6 +14,7 @@
  */
 import { parseDouble, parseI64Big } from "../commands/args.ts";
 import { errnoText, formatMemory, memToBigInt, reprString } from "./parse.ts";
+import { tlsSameAsStart, validateTlsCiphers, validateTlsProtocols } from "../server/tls_options.ts";
 import type { RewriteState } from "./rewrite.ts";
 import { keyspaceEventsFlagsToString, keyspaceEventsStringToFlags } from "../server/notify.ts";
 
@@ -441,6 +442,75 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   },
   { name: "logfile", type: "string", default: "", immutable: true },
   int("databases", 16, 1n, INT_MAX, { immutable: true }),
+  // TLS/SSL (src/server/tls.ts says what Deno's TLS can honour)
+  int("tls-port", 0, 0n, 65535n, { apply: (v) => tlsSameAsStart("tls-port", v) }),
+  {
+    name: "tls-cert-file",
+    type: "string",
+    default: "",
+    apply: (v) => tlsSameAsStart("tls-cert-file", v),
+    emptyIsNull: true,
+  },
+  {
+    name: "tls-key-file",
+    type: "string",
+    default: "",
+    apply: (v) => tlsSameAsStart("tls-key-file", v),
+    emptyIsNull: true,
+  },
+  {
+    name: "tls-key-file-pass",
+    type: "string",
+    default: "",
+    apply: (v) => tlsSameAsStart("tls-key-file-pass", v),
+    sensitive: true,
+    emptyIsNull: true,
+  },
+  {
+    name: "tls-ca-cert-file",
+    type: "string",
+    default: "",
+    apply: (v) => tlsSameAsStart("tls-ca-cert-file", v),
+    emptyIsNull: true,
+  },
+  {
+    name: "tls-ca-cert-dir",
+    type: "string",
+    default: "",
+    apply: (v) => tlsSameAsStart("tls-ca-cert-dir", v),
+    emptyIsNull: true,
+  },
+  {
+    name: "tls-auth-clients",
+    type: "enum",
+    default: "yes",
+    values: ["no", "yes", "optional"],
+    apply: (v) => tlsSameAsStart("tls-auth-clients", v),
+  },
+  {
+    name: "tls-protocols",
+    type: "string",
+    default: "",
+    apply: (v) => tlsSameAsStart("tls-protocols", v),
+    emptyIsNull: true,
+    validate: (v) => validateTlsProtocols(v as string),
+  },
+  {
+    name: "tls-ciphers",
+    type: "string",
+    default: "",
+    apply: (v) => tlsSameAsStart("tls-ciphers", v),
+    emptyIsNull: true,
+    validate: (v) => validateTlsCiphers(v as string),
+  },
+  {
+    name: "tls-ciphersuites",
+    type: "string",
+    default: "",
+    apply: (v) => tlsSameAsStart("tls-ciphersuites", v),
+    emptyIsNull: true,
+    validate: (v) => validateTlsCiphers(v as string),
+  },
   // SNAPSHOTTING
   {
     name: "save",
@@ -481,6 +551,14 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   // KEYS TRACKING
   int("tracking-table-max-keys", 1000000, 0n, LONG_MAX, { unsigned: true }),
   // SECURITY
+  int("acllog-max-len", 128, 0n, LONG_MAX, { unsigned: true }),
+  { name: "aclfile", type: "string", default: "", immutable: true },
+  {
+    name: "acl-pubsub-default",
+    type: "enum",
+    default: "resetchannels",
+    values: ["allchannels", "resetchannels"],
+  },
   {
     name: "requirepass",
     type: "string",
@@ -593,6 +671,15 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   },
   {
     name: "enable-debug-command",
+    type: "enum",
+    default: "no",
+    values: PROTECTED_ACTION,
+    immutable: true,
+  },
+  // Who may use MODULE: accepted as in Redis (dispatch.ts checks it), though Rexis has no MODULE
+  // command, so it guards nothing yet.
+  {
+    name: "enable-module-command",
     type: "enum",
     default: "no",
     values: PROTECTED_ACTION,

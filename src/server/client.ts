@@ -11,6 +11,7 @@ import type { CommandDef } from "../commands/types.ts";
 import type { QueuedCommand, WatchedKey } from "./multi.ts";
 import type { ClientSubs } from "./pubsub.ts";
 import type { ClientTracking } from "./tracking.ts";
+import type { AclUser } from "./acl.ts";
 import { OBUF_STATIC, outputGrew } from "./obuf.ts";
 
 export type ReplyMode = "on" | "off" | "skip";
@@ -34,6 +35,8 @@ export class Client extends ReplyWriter {
   query = new QueryBuffer();
   authenticated: boolean;
   user = "default";
+  /** The ACL user (src/server/acl.ts); `user` is its name as CLIENT LIST shows it. */
+  aclUser: AclUser;
   replyMode: ReplyMode = "on";
   /** CLIENT REPLY SKIP: armed after the SKIP command itself, fires on the next command. */
   replySkipArmed = false;
@@ -105,6 +108,7 @@ export class Client extends ReplyWriter {
     this.ctime = now;
     this.lastInteraction = now;
     this.authenticated = !server.authRequired();
+    this.aclUser = server.acl.defaultUser;
     this.addr = "";
     this.laddr = "";
     this.fd = 0;

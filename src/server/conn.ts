@@ -41,7 +41,7 @@ export async function acceptLoop(server: Server, listener: Deno.Listener): Promi
       });
       continue;
     }
-    if (server.protectedMode && !server.authRequired() && !isLocalConn(conn)) {
+    if (server.protectedMode && server.acl.defaultUser.nopass && !isLocalConn(conn)) {
       server.stats.rejectedConnections++;
       conn.write(PROTECTED_MODE_ERR).catch(() => {}).finally(() => {
         try {

@@ -24,6 +24,7 @@ import { feedMonitors } from "./monitor.ts";
 import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./multi.ts";
 import { OOM_ERROR, refreshWrittenKeys, rejectForOom } from "./evict.ts";
 import { trackingCallEnd, trackingCallStart, trackingCommandRejected } from "./tracking.ts";
+import { aclDenialError } from "./acl.ts";
 
 /**
  * Reply an error for a command refused before it ran (counts rejected_calls). Inside MULTI the
@@ -91,6 +92,14 @@ export function processCommand(c: Client, argv: string[]): void {
   if (!c.authenticated && (cmd.flagBits! & CMD_NO_AUTH) === 0) {
     rejectCommand(c, cmd, "NOAUTH Authentication required.", argv);
     return;
+  }
+  // ACL (src/server/acl.ts): one boolean for a user allowed everything (the default user).
+  if (!c.aclUser.unrestricted) {
+    const err = aclDenialError(c, cmd, argv, c.multiQueue !== null ? "multi" : "toplevel");
+    if (err !== null) {
+      rejectCommand(c, cmd, err, argv);
+      return;
+    }
   }
   if (c.multiQueue !== null && (cmd.flagBits! & CMD_NO_MULTI) !== 0) {
     rejectCommand(c, cmd, "ERR Command not allowed inside a transaction", argv);

@@ -19,6 +19,7 @@
  * fixes the command time once for the whole transaction. `server.inExec` is true meanwhile
  * (blocking commands read it and do not block).
  */
+import { aclExecDenialError } from "./acl.ts";
 import type { Client } from "./client.ts";
 import type { Db } from "../store/db.ts";
 import type { Server } from "./server.ts";
@@ -133,7 +134,18 @@ export function execGeneric(c: Client): void {
   server.inExec = true;
   try {
     c.addArrayLen(queue.length);
-    for (let i = 0; i < queue.length; i++) call(c, queue[i].cmd, queue[i].argv);
+    for (let i = 0; i < queue.length; i++) {
+      const q = queue[i];
+      // ACLs may have changed since the command was queued (Redis's execCommand).
+      if (!c.aclUser.unrestricted) {
+        const err = aclExecDenialError(c, q.cmd, q.argv);
+        if (err !== null) {
+          c.addError(err);
+          continue;
+        }
+      }
+      call(c, q.cmd, q.argv);
+    }
   } finally {
     server.inExec = false;
     // The client may have been reset meanwhile (nothing queued can do that today).

@@ -58,6 +58,8 @@ export function obufUsed(c: Client): number {
  * reached continuously for more than its seconds (whole seconds of the clock, as Redis's unixtime).
  */
 export function outputBufferLimitReached(c: Client): boolean {
+  // A client that still has to AUTH may keep 1 KB beyond the static buffer (Redis's authRequired).
+  if (!c.authenticated && obufUsed(c) > 1024 && c.server.authRequired()) return true;
   const limit = c.server.obufLimits[obufClass(c)];
   if (limit === undefined || (limit.hard === 0 && limit.soft === 0)) {
     c.obufSoftSince = 0;

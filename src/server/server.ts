@@ -14,7 +14,7 @@ import { Stats } from "./stats.ts";
 import { CommandTable } from "../commands/table.ts";
 import type { CommandDef } from "../commands/types.ts";
 import { ALL_COMMANDS } from "../commands/mod.ts";
-import type { Config } from "../config/mod.ts";
+import { type Config, ConfigError } from "../config/mod.ts";
 import { Logger } from "../log.ts";
 import { IdleCollector } from "./memory.ts";
 import { Evictor } from "./evict.ts";
@@ -33,6 +33,8 @@ import {
   obufUsed,
 } from "./obuf.ts";
 import { NOTIFY_BIT_BY_CODE } from "./notify.ts";
+import { Acl } from "./acl.ts";
+import { clientInfoString } from "../commands/client.ts";
 import {
   discardTransaction,
   touchAllWatchedKeysInDb,
@@ -54,6 +56,8 @@ export class Server {
   readonly config: Config;
   readonly log: Logger;
   readonly commands: CommandTable;
+  /** Users, permissions, ACL LOG (src/server/acl.ts). */
+  readonly acl: Acl;
   readonly stats = new Stats();
   dbs: Db[] = [];
   clients = new Map<number, Client>();
@@ -149,6 +153,13 @@ export class Server {
     this.config = config;
     this.log = log;
     this.commands = new CommandTable(ALL_COMMANDS);
+    this.acl = new Acl(this);
+    config.userLines = () => this.acl.configUserLines();
+    for (const [from, to] of config.renames) {
+      const err = this.commands.rename(from, to);
+      // Redis stops at the line; the line is gone by now: the FATAL block names the directive.
+      if (err !== null) throw new ConfigError(err, 0, `rename-command ${from} ${to}`);
+    }
     this.runId = randomHex(40);
     this.dbHooks = {
       expired: (db, key) => {
@@ -197,7 +208,10 @@ export class Server {
     bind<number>("hz", (v) => (this.hz = Math.max(1, Math.min(500, v))));
     bind<number>("proto-max-bulk-len", (v) => (this.maxBulkLen = v));
     bind<number>("client-query-buffer-limit", (v) => (this.queryBufLimit = v));
-    bind<string>("requirepass", (v) => (this.requirePass = v));
+    bind<string>("requirepass", (v) => {
+      this.requirePass = v;
+      this.acl.updateDefaultPassword(v);
+    });
     bind<number>("maxclients", (v) => (this.maxClients = v));
     bind<number>("timeout", (v) => (this.idleTimeout = v));
     bind<boolean>("protected-mode", (v) => (this.protectedMode = v));
@@ -209,14 +223,14 @@ export class Server {
     });
   }
 
+  /** New connections must AUTH: the default user has a password or is off (src/server/acl.ts). */
   authRequired(): boolean {
-    return this.requirePass !== "";
+    return this.acl.authRequired();
   }
 
-  /** Password check for AUTH/HELLO (the default user's password is `requirepass`). */
-  checkPassword(user: string, pass: string): boolean {
-    if (user !== "default") return false;
-    return this.requirePass === "" || pass === this.requirePass;
+  /** CLIENT LIST line of a client (ACL LOG client-info). */
+  clientInfo(c: Client, argv: string[]): string {
+    return clientInfoString(c, c, argv);
   }
 
   /** "master" until replication exists. */
@@ -234,6 +248,7 @@ export class Server {
     c.resp = 2;
     c.name = "";
     c.user = "default";
+    c.aclUser = this.acl.defaultUser;
     c.authenticated = !this.authRequired();
     c.replyMode = "on";
     c.replySkipArmed = false;
