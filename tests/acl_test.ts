@@ -7,7 +7,7 @@
 import { createClient } from "redis";
 import { Redis } from "ioredis";
 import { assert, assertEquals } from "../src/testing/assert.ts";
-import { RespConn, RespError, type RunningServer, startServer } from "./helpers.ts";
+import { RespConn, RespError, type RunningServer, startServer, waitForOutput } from "./helpers.ts";
 import type { RespValue } from "../src/protocol/decode.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -742,7 +742,8 @@ Deno.test(
       try {
         conn.close();
       } catch { /* closed */ }
-      assert(s.output().includes("output buffer limits"), s.output());
+      const out = await waitForOutput(s, "output buffer limits");
+      assert(out.includes("output buffer limits"), out);
     });
   },
 );

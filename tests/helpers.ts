@@ -169,3 +169,17 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     clearTimeout(t);
   }
 }
+
+/**
+ * The server's output once it contains `text` (log lines go through an async logger, so a line can
+ * trail the event it reports), or whatever it is after `ms`.
+ */
+export async function waitForOutput(s: RunningServer, text: string, ms = 5000): Promise<string> {
+  const end = Date.now() + ms;
+  let out = s.output();
+  while (!out.includes(text) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 25));
+    out = s.output();
+  }
+  return out;
+}

@@ -5,7 +5,7 @@
 import { createClient } from "redis";
 import { Redis } from "ioredis";
 import { assert, assertEquals, assertMatch } from "../src/testing/assert.ts";
-import { RespConn, RespError, type RunningServer, startServer } from "./helpers.ts";
+import { RespConn, RespError, type RunningServer, startServer, waitForOutput } from "./helpers.ts";
 
 async function withServer(
   args: string[],
@@ -232,7 +232,7 @@ Deno.test("e2e: DEBUG is refused by default and blocks the server when enabled",
       assertEquals(await b.send("PING"), "PONG");
       assert(performance.now() - t0 >= 150, "PING must wait for DEBUG SLEEP");
       assertEquals(await a.read(), "OK");
-      assert(s.output().includes("DEBUG LOG: ### Starting test"));
+      assert((await waitForOutput(s, "DEBUG LOG: ### Starting test")).includes("DEBUG LOG"));
     } finally {
       a.close();
       b.close();

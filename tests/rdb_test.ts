@@ -9,7 +9,7 @@ import { Redis as IORedis } from "ioredis";
 import { assert, assertEquals } from "../src/testing/assert.ts";
 import { testServer } from "../src/testing/harness.ts";
 import { rdbLoadBytes, rdbSaveSync } from "../src/persist/rdb_file.ts";
-import { RespConn, RespError, startServer } from "./helpers.ts";
+import { RespConn, RespError, startServer, waitForOutput } from "./helpers.ts";
 import type { RespValue } from "../src/protocol/decode.ts";
 
 async function redisAvailable(): Promise<boolean> {
@@ -274,7 +274,8 @@ Deno.test("RDB files: redis-server 7.0 → Rexis and Rexis → redis-server", as
     assertEquals(await x.send("DBSIZE"), keys.length);
     const ttl = await x.send("PTTL", "ttl:str") as number;
     assert(ttl > 9_000_000 && ttl <= 10_000_000, String(ttl));
-    assert(rexis.output().includes("Done loading RDB, keys loaded: "), rexis.output());
+    const out = await waitForOutput(rexis, "Done loading RDB, keys loaded: ");
+    assert(out.includes("Done loading RDB, keys loaded: "), out);
     x.conn.close();
     await rexis.stop();
 

@@ -1,16 +1,12 @@
 /** Start-up as redis-server does it: log format, unix socket, bad config, shutdown on SIGTERM. */
 import { assert, assertEquals, assertMatch } from "../src/testing/assert.ts";
-import { RespConn, startServer } from "./helpers.ts";
+import { RespConn, startServer, waitForOutput } from "./helpers.ts";
 
 Deno.test("log lines use Redis's format and the banner names version, port and pid", async () => {
   const s = await startServer(["--loglevel", "notice"]);
   try {
     // The port accepts before the log line has gone through the async logger: wait for it.
-    let out = s.output();
-    for (let i = 0; i < 100 && !out.includes("Ready to accept connections"); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      out = s.output();
-    }
+    const out = await waitForOutput(s, "Ready to accept connections");
     assertMatch(
       out,
       /^\d+:C \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} # oO0OoO0OoO0Oo Rexis is starting/m,
