@@ -12,6 +12,7 @@ import { commandCommands } from "./command.ts";
 import { clientCommands } from "./client.ts";
 import { serverCommands } from "./server.ts";
 import { functionCommands } from "./function.ts";
+import { scriptingCommands } from "./scripting.ts";
 import { transactionCommands } from "./transactions.ts";
 import { setCommands } from "./sets.ts";
 import { hashCommands } from "./hashes.ts";
@@ -34,6 +35,7 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...clientCommands,
   ...serverCommands,
   ...functionCommands,
+  ...scriptingCommands,
   ...transactionCommands,
   ...setCommands,
   ...hashCommands,

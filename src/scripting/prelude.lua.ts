@@ -1,0 +1,370 @@
+/**
+ * The Lua side of the scripting engine, run once in the fresh state: the Redis 5.1-compatibility
+ * layer over Lua 5.4 (unpack, loadstring, table.getn, math.mod, tostring of numbers as %.14g),
+ * the bit and cjson libraries, redis.* helpers written in Lua, the error handler (Redis's
+ * __redis__err__handler) and the protected globals table scripts run in.
+ *
+ * The host has set before this runs: __rcall / __rpcall (command bridge, return value plus a
+ * "raise" flag), __sha1hex, __log, __setresp, __regfn (redis.register_function), __aclcheck.
+ */
+export const PRELUDE = String.raw`
+local G = _G
+local type, tostring0, pairs, ipairs, error, select, rawget, rawset, setmetatable, getmetatable =
+  type, tostring, pairs, ipairs, error, select, rawget, rawset, setmetatable, getmetatable
+local fmt, sfind, ssub, sbyte, schar, sgsub, concat = string.format, string.find, string.sub,
+  string.byte, string.char, string.gsub, table.concat
+local floor, mtype, huge = math.floor, math.type, math.huge
+local dbg = debug
+
+-- Lua 5.1 compatibility -------------------------------------------------------------------
+local function tostring(v)
+  if type(v) == "number" then
+    if v ~= v then return (fmt("%f", v):sub(1,1) == "-") and "-nan" or "nan" end
+    return fmt("%.14g", v)
+  end
+  return tostring0(v)
+end
+G.tostring = tostring
+G.unpack = table.unpack
+G.table.getn = function(t) return #t end
+G.table.setn = function() error("'setn' is obsolete", 2) end
+G.math.mod = math.fmod
+G.math.pow = function(a, b) return a ^ b end
+G.math.log10 = function(x) return math.log(x, 10) end
+G.math.ldexp = function(m, e) return m * 2.0 ^ e end
+G.math.cosh = function(x) return (math.exp(x) + math.exp(-x)) / 2 end
+G.math.sinh = function(x) return (math.exp(x) - math.exp(-x)) / 2 end
+G.math.tanh = function(x) local a, b = math.exp(x), math.exp(-x) return (a - b) / (a + b) end
+G.string.gfind = string.gmatch
+G.io, G.os, G.package, G.require, G.dofile, G.loadfile, G.utf8, G.warn = nil
+G.print = function() end
+
+-- bit (LuaBitOp over 32-bit signed integers) -------------------------------------------------
+local function tobit(x)
+  x = floor(x) % 4294967296
+  if x >= 2147483648 then x = x - 4294967296 end
+  return floor(x)
+end
+local function u32(x) return floor(x) % 4294967296 end
+local bit = {}
+bit.tobit = tobit
+bit.bnot = function(x) return tobit(~u32(x)) end
+bit.band = function(x, ...) local r = u32(x) for i = 1, select("#", ...) do r = r & u32((select(i, ...))) end return tobit(r) end
+bit.bor = function(x, ...) local r = u32(x) for i = 1, select("#", ...) do r = r | u32((select(i, ...))) end return tobit(r) end
+bit.bxor = function(x, ...) local r = u32(x) for i = 1, select("#", ...) do r = r ~ u32((select(i, ...))) end return tobit(r) end
+bit.lshift = function(x, n) return tobit(u32(x) << (floor(n) & 31)) end
+bit.rshift = function(x, n) return tobit(u32(x) >> (floor(n) & 31)) end
+bit.arshift = function(x, n) return tobit(tobit(x) >> (floor(n) & 31) | ((tobit(x) < 0 and (floor(n) & 31) > 0) and ~((1 << (32 - (floor(n) & 31))) - 1) or 0)) end
+bit.rol = function(x, n) n = floor(n) & 31 x = u32(x) return tobit((x << n) | (x >> (32 - n))) end
+bit.ror = function(x, n) n = floor(n) & 31 x = u32(x) return tobit((x >> n) | (x << (32 - n))) end
+bit.bswap = function(x) x = u32(x) return tobit(((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >> 8) & 0xff00) | (x >> 24)) end
+bit.tohex = function(x, n)
+  n = n or 8
+  local up = false
+  if n < 0 then n = -n up = true end
+  if n > 8 then n = 8 end
+  local s = fmt(up and "%08X" or "%08x", u32(x))
+  return ssub(s, 9 - n)
+end
+G.bit = bit
+
+-- cjson ----------------------------------------------------------------------------------------
+local cjson = {}
+local null = setmetatable({}, { __tostring = function() return "userdata: NULL" end })
+cjson.null = null
+local array_mt = {}
+local decode_array_mt = false
+local escapes = { ['"'] = '\\"', ['\\'] = '\\\\', ['/'] = '\\/', ['\b'] = '\\b', ['\f'] = '\\f',
+  ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
+local function esc(s)
+  return '"' .. sgsub(s, '[%c"\\/]', function(c) return escapes[c] or fmt("\\u%04x", sbyte(c)) end) .. '"'
+end
+local encode
+local function enc_table(t, depth)
+  if depth > 1000 then error("Cannot serialise, excessive nesting (1001)") end
+  local n, max = 0, 0
+  for k in pairs(t) do
+    if type(k) == "number" and k > 0 and floor(k) == k then
+      if k > max then max = k end
+      n = n + 1
+    else
+      n = -1
+      break
+    end
+  end
+  if n > 0 and max > n * 2 and max > 10 then error("Cannot serialise table: excessively sparse array") end
+  if n == 0 and getmetatable(t) ~= array_mt then return "{}" end
+  if n >= 0 then
+    local out = {}
+    for i = 1, max do out[i] = encode(t[i] == nil and null or t[i], depth + 1) end
+    return "[" .. concat(out, ",") .. "]"
+  end
+  local out = {}
+  for k, v in pairs(t) do
+    local kt = type(k)
+    if kt == "number" then k = tostring(k)
+    elseif kt ~= "string" then error("Cannot serialise " .. kt .. ": table key must be a number or string") end
+    out[#out + 1] = esc(k) .. ":" .. encode(v, depth + 1)
+  end
+  return "{" .. concat(out, ",") .. "}"
+end
+encode = function(v, depth)
+  local t = type(v)
+  if v == null then return "null"
+  elseif t == "string" then return esc(v)
+  elseif t == "number" then
+    if v ~= v or v == huge or v == -huge then error("Cannot serialise number: must not be NaN or Inf") end
+    return fmt("%.14g", v)
+  elseif t == "boolean" then return v and "true" or "false"
+  elseif t == "nil" then return "null"
+  elseif t == "table" then return enc_table(v, depth)
+  end
+  error("Cannot serialise " .. t .. ": type not supported")
+end
+cjson.encode = function(v) return encode(v, 0) end
+local function derr(what, pos) error(fmt("Expected %s but found invalid token at character %d", what, pos), 0) end
+local decode_value
+local function skip(s, i)
+  local _, e = sfind(s, "^[ \n\r\t]*", i)
+  return e + 1
+end
+local unesc = { b = "\b", f = "\f", n = "\n", r = "\r", t = "\t", ['"'] = '"', ['\\'] = '\\', ['/'] = '/' }
+local function utf8c(cp)
+  if cp < 0x80 then return schar(cp)
+  elseif cp < 0x800 then return schar(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f))
+  elseif cp < 0x10000 then return schar(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f))
+  end
+  return schar(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f))
+end
+local function dec_string(s, i)
+  local out, j = {}, i + 1
+  while true do
+    local c = ssub(s, j, j)
+    if c == "" then derr("string", i) end
+    if c == '"' then return concat(out), j + 1 end
+    if c == "\\" then
+      local e = ssub(s, j + 1, j + 1)
+      if e == "u" then
+        local cp = tonumber(ssub(s, j + 2, j + 5), 16)
+        if not cp then derr("escape", j) end
+        j = j + 6
+        if cp >= 0xd800 and cp < 0xdc00 and ssub(s, j, j + 1) == "\\u" then
+          local lo = tonumber(ssub(s, j + 2, j + 5), 16)
+          if lo and lo >= 0xdc00 and lo < 0xe000 then
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00)
+            j = j + 6
+          end
+        end
+        out[#out + 1] = utf8c(cp)
+      else
+        local r = unesc[e]
+        if not r then derr("escape", j) end
+        out[#out + 1] = r
+        j = j + 2
+      end
+    else
+      local a, b = sfind(s, '^[^"\\]+', j)
+      out[#out + 1] = ssub(s, a, b)
+      j = b + 1
+    end
+  end
+end
+decode_value = function(s, i, depth)
+  if depth > 1000 then error("Found too many nested data structures (1001) at character " .. i, 0) end
+  i = skip(s, i)
+  local c = ssub(s, i, i)
+  if c == "{" then
+    local t = {}
+    i = skip(s, i + 1)
+    if ssub(s, i, i) == "}" then return t, i + 1 end
+    while true do
+      if ssub(s, i, i) ~= '"' then derr("object key string", i) end
+      local k
+      k, i = dec_string(s, i)
+      i = skip(s, i)
+      if ssub(s, i, i) ~= ":" then derr("colon", i) end
+      t[k], i = decode_value(s, i + 1, depth + 1)
+      i = skip(s, i)
+      c = ssub(s, i, i)
+      if c == "}" then return t, i + 1 end
+      if c ~= "," then derr("comma or object end", i) end
+      i = skip(s, i + 1)
+    end
+  elseif c == "[" then
+    local t, n = {}, 0
+    if decode_array_mt then setmetatable(t, array_mt) end
+    i = skip(s, i + 1)
+    if ssub(s, i, i) == "]" then return t, i + 1 end
+    while true do
+      n = n + 1
+      t[n], i = decode_value(s, i, depth + 1)
+      i = skip(s, i)
+      c = ssub(s, i, i)
+      if c == "]" then return t, i + 1 end
+      if c ~= "," then derr("comma or array end", i) end
+      i = i + 1
+    end
+  elseif c == '"' then return dec_string(s, i)
+  elseif ssub(s, i, i + 3) == "true" then return true, i + 4
+  elseif ssub(s, i, i + 4) == "false" then return false, i + 5
+  elseif ssub(s, i, i + 3) == "null" then return null, i + 4
+  end
+  local a, b = sfind(s, "^-?%d+%.?%d*[eE]?[-+]?%d*", i)
+  if not a then derr("value", i) end
+  local v = tonumber(ssub(s, a, b))
+  if not v then derr("value", i) end
+  if mtype(v) == "integer" then v = v + 0.0 end
+  return v, b + 1
+end
+cjson.decode = function(s)
+  if type(s) ~= "string" then error("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ")", 2) end
+  local v, i = decode_value(s, 1, 0)
+  i = skip(s, i)
+  if i <= #s then derr("the end", i) end
+  return v
+end
+cjson.decode_array_with_array_mt = function(on) decode_array_mt = on and true or false end
+cjson.encode_keep_buffer = function() end
+cjson.encode_max_depth = function() end
+cjson.decode_max_depth = function() end
+cjson.encode_number_precision = function() end
+cjson.encode_sparse_array = function() end
+cjson.encode_invalid_numbers = function() end
+cjson.decode_invalid_numbers = function() end
+G.cjson = cjson
+
+-- redis ------------------------------------------------------------------------------------------
+local rcall, rpcall = __rcall, __rpcall
+local redis = {}
+local function mkerr(s)
+  local code, msg = "ERR", s
+  if ssub(s, 1, 1) == "-" then
+    local sp = sfind(s, " ", 1, true)
+    if sp then code, msg = ssub(s, 2, sp - 1), ssub(s, sp + 1) else msg = ssub(s, 2) end
+  end
+  msg = sgsub(sgsub(msg, "^[\r\n]+", ""), "[\r\n]+$", "")
+  return { err = code .. " " .. msg }
+end
+redis.call = rcall
+redis.pcall = function(...) return (rpcall(...)) end
+redis.sha1hex = function(...)
+  if select("#", ...) ~= 1 then error(mkerr("wrong number of arguments"), 0) end
+  return __sha1hex((...))
+end
+redis.error_reply = function(...)
+  local s = ...
+  if select("#", ...) ~= 1 or type(s) ~= "string" then return mkerr("wrong number or type of arguments") end
+  if ssub(s, 1, 1) ~= "-" then s = "-" .. s end
+  return mkerr(s)
+end
+redis.status_reply = function(...)
+  local s = ...
+  if select("#", ...) ~= 1 or type(s) ~= "string" then return mkerr("wrong number or type of arguments") end
+  return { ok = s }
+end
+redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
+redis.log = function(level, ...)
+  local n = select("#", ...)
+  if n < 1 then error(mkerr("redis.log() requires two arguments or more."), 0) end
+  if type(level) ~= "number" then error(mkerr("First argument must be a number (log level)."), 0) end
+  if level < 0 or level > 3 then error(mkerr("Invalid debug level."), 0) end
+  local parts = {}
+  for i = 1, n do
+    local v = select(i, ...)
+    if type(v) == "string" or type(v) == "number" then parts[#parts + 1] = tostring(v) end
+  end
+  __log(level, concat(parts, " "))
+end
+redis.setresp = function(...)
+  local n, v = select("#", ...), ...
+  if n ~= 1 then error(mkerr("redis.setresp() requires one argument."), 0) end
+  if v ~= 2 and v ~= 3 then error(mkerr("RESP version must be 2 or 3."), 0) end
+  __setresp(v)
+end
+redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL = 0, 1, 2, 2, 3
+redis.set_repl = function(...)
+  local n, v = select("#", ...), ...
+  if n ~= 1 then error(mkerr("redis.set_repl() requires two arguments."), 0) end
+  if type(v) ~= "number" or v < 0 or v > 3 then
+    error(mkerr("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."), 0)
+  end
+end
+redis.replicate_commands = function() return true end
+redis.acl_check_cmd = function(...)
+  if select("#", ...) < 1 then error(mkerr("Please specify at least one argument for this redis lib call"), 0) end
+  local ok = __aclcheck(...)
+  if ok == nil then error(mkerr("Invalid command passed to redis.acl_check_cmd()"), 0) end
+  return ok
+end
+redis.register_function = function(...) return __regfn(...) end
+redis.REDIS_VERSION, redis.REDIS_VERSION_NUM = __version, __version_num
+G.redis = redis
+
+-- protected globals ------------------------------------------------------------------------------
+local readonly_mt = { __newindex = function() error("Attempt to modify a readonly table", 2) end,
+  __metatable = false }
+local function freeze(t)
+  local proxy = {}
+  for k, v in pairs(t) do proxy[k] = v end
+  return setmetatable(proxy, readonly_mt)
+end
+local env = {}
+for k, v in pairs(G) do
+  if type(k) == "string" and ssub(k, 1, 2) ~= "__" then
+    if type(v) == "table" and k ~= "_G" then env[k] = freeze(v) else env[k] = v end
+  end
+end
+env._G = env
+local env_mt = {
+  __index = function(_, k)
+    error("Script attempted to access nonexistent global variable '" .. tostring0(k) .. "'", 2)
+  end,
+  __newindex = function() error("Attempt to modify a readonly table", 2) end,
+  __metatable = false,
+}
+setmetatable(env, env_mt)
+local raw_setmt = setmetatable
+rawset(env, "setmetatable", function(t, mt)
+  if t == env or getmetatable(t) == readonly_mt then error("Attempt to modify a readonly table", 2) end
+  return raw_setmt(t, mt)
+end)
+rawset(env, "rawset", function(t, k, v)
+  if t == env or getmetatable(t) == readonly_mt then error("Attempt to modify a readonly table", 2) end
+  return rawset(t, k, v)
+end)
+rawset(env, "loadstring", function(s, name)
+  return load(s, name or s, "t", env)
+end)
+rawset(env, "load", function(s, name, mode) return load(s, name, "t", env) end)
+
+local function err_handler(err)
+  local lvl = 2
+  local i
+  while true do
+    i = dbg.getinfo(lvl, "nSl")
+    if not i then break end
+    if i.what ~= "C" and i.source ~= "=redis" then break end
+    lvl = lvl + 1
+  end
+  if type(err) ~= "table" then err = { err = "ERR " .. tostring(err) } end
+  if i then
+    err.source = i.source
+    err.line = i.currentline
+  end
+  return err
+end
+
+-- host helpers: compile a script body into the protected environment; set KEYS/ARGV.
+__eh = err_handler
+__host = {
+  handler = err_handler,
+  compile = function(body, name, fenv) return load(body, name, "t", fenv or env) end,
+  setargs = function(keys, argv) rawset(env, "KEYS", keys) rawset(env, "ARGV", argv) end,
+  env = env,
+  newenv = function(extra)
+    local e = setmetatable({}, { __index = env, __newindex = env_mt.__newindex, __metatable = false })
+    for k, v in pairs(extra) do rawset(e, k, v) end
+    return e
+  end,
+}
+`;
