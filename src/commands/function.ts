@@ -7,6 +7,7 @@ import type { Client } from "../server/client.ts";
 import { cmd, type CommandDef } from "./types.ts";
 import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
 import { deleteLibrary, functionLoad } from "../scripting/library.ts";
+import { scriptEngine } from "../scripting/engine.ts";
 
 function functionFlushCommand(c: Client, argv: string[]): void {
   if (argv.length > 3) return addReplySubcommandSyntaxError(c, argv);
@@ -97,7 +98,17 @@ function functionStatsCommand(c: Client): void {
   const reg = c.server.functions;
   c.addMapLen(2);
   c.addBulk("running_script");
-  c.addNull();
+  const run = scriptEngine(c.server).run;
+  if (run === null || run.evalMode) c.addNull();
+  else {
+    c.addMapLen(3);
+    c.addBulk("name");
+    c.addBulk(run.funcname);
+    c.addBulk("command");
+    c.addBulkArray(run.argv);
+    c.addBulk("duration_ms");
+    c.addInt(Math.floor(performance.now() - run.start));
+  }
   c.addBulk("engines");
   c.addMapLen(1);
   c.addBulk("LUA");
@@ -109,7 +120,7 @@ function functionStatsCommand(c: Client): void {
 }
 
 function functionKillCommand(c: Client): void {
-  c.addError("NOTBUSY No scripts in execution right now.");
+  scriptEngine(c.server).kill(c, false);
 }
 
 const FUNCTION_HELP = [

@@ -49,10 +49,19 @@ function evalGeneric(c: Client, argv: string[], evalsha: boolean, ro: boolean): 
   if (!e.prepare(c, script.flags, ro)) return;
   e.setKeysArgv(argv, 3, numkeys);
   const fname = "f_" + sha;
-  e.callFunction(c, fname, script.flags, ro, true, () => {
-    e.lua.getGlobal(fname);
-    return true;
-  }, () => 0);
+  e.callFunction(
+    c,
+    fname,
+    script.flags,
+    ro,
+    true,
+    () => {
+      e.lua.getGlobal(fname);
+      return true;
+    },
+    () => 0,
+    argv,
+  );
 }
 
 function evalCommand(c: Client, argv: string[]): void {
@@ -97,8 +106,7 @@ function scriptFlushCommand(c: Client, argv: string[]): void {
 }
 
 function scriptKillCommand(c: Client): void {
-  // Scripts run to completion before any other command is read: nothing can be running.
-  c.addError("NOTBUSY No scripts in execution right now.");
+  scriptEngine(c.server).kill(c, true);
 }
 
 const SCRIPT_HELP = [

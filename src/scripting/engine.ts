@@ -23,6 +23,9 @@ import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { Client as ClientClass } from "../server/client.ts";
 import { call } from "../server/dispatch.ts";
+import { resumeClient } from "../server/conn.ts";
+import { handleClientsBlockedOnKeys } from "../server/blocking.ts";
+import type { Db } from "../store/db.ts";
 import {
   CMD_DENYOOM,
   CMD_MAY_REPLICATE,
@@ -40,6 +43,7 @@ import {
   LUA_TNUMBER,
   LUA_TSTRING,
   LUA_TTABLE,
+  LUA_YIELD,
   luaNumberArg,
   newLua,
 } from "./lua.ts";
@@ -66,9 +70,19 @@ export interface CachedScript {
   flags: number;
 }
 
-interface RunCtx {
+export interface RunCtx {
   caller: Client;
   funcname: string;
+  argv: string[];
+  start: number;
+  sliceStart: number;
+  killed: boolean;
+  /** Passed busy-reply-threshold (other clients get -BUSY while it yields). */
+  timedOut: boolean;
+  /** Top-level call from a connection (not inside EXEC): the script may yield. */
+  canYield: boolean;
+  /** The script client's db between slices (SELECT inside the script). */
+  db: Db;
   readOnly: boolean;
   allowOom: boolean;
   /** OOM was detected when the script started (Redis's pre_command_oom_state). */
@@ -138,6 +152,7 @@ export class ScriptEngine {
     this.sc.flagScript = true;
     this.sc.authenticated = true;
     this.lua = newLua(luaModule, (lua) => this.#defineHost(lua));
+    this.#co = this.lua.newThread("__co");
   }
 
   #defineHost(lua: Lua): void {
@@ -174,12 +189,27 @@ export class ScriptEngine {
       l.pushBool(true);
       return 1;
     });
+    lua.defineFunction("__inh", () => {
+      this.inHandler = true;
+      return 0;
+    });
     lua.defineFunction("__regfn", (l) => this.#registerFunction(l));
     lua.pushStr(REDIS_VERSION);
     lua.setGlobal("__version");
     const [a, b, c] = REDIS_VERSION.split(".").map(Number);
     lua.pushInt((a << 16) | (b << 8) | c);
     lua.setGlobal("__version_num");
+  }
+
+  /** Bytes the Lua heap holds (collectgarbage("count"), Redis's lua_gc LUA_GCCOUNT). */
+  luaMemory(): number {
+    const l = this.lua;
+    const base = l.top();
+    l.getGlobal("collectgarbage");
+    l.pushStr("count");
+    const kb = l.pcall(1, 1, 0) === 0 ? l.toNum(-1) : 0;
+    l.setTop(base);
+    return Math.floor(kb * 1024);
   }
 
   /** Push Redis's error table {err=..., [ignore_error_stats_update=true]}. */
@@ -436,37 +466,39 @@ export class ScriptEngine {
 
   #replyTable(c: Client, depth: number): void {
     const l = this.lua;
-    if (l.getField(-1, "err") === LUA_TSTRING) {
+    const t = l.absIndex(-1);
+    if (l.rawGetField(t, "err") === LUA_TSTRING) {
       const msg = l.toStr(-1)!;
       l.pop();
-      const ignore = l.getField(-1, "ignore_error_stats_update") === LUA_TBOOLEAN && l.toBool(-1);
+      const ignore = l.rawGetField(t, "ignore_error_stats_update") === LUA_TBOOLEAN && l.toBool(-1);
       l.pop(2);
       replyScriptError(c, msg, ignore);
       return;
     }
     l.pop();
-    if (l.getField(-1, "ok") === LUA_TSTRING) {
+    if (l.rawGetField(t, "ok") === LUA_TSTRING) {
       c.addStatus(l.toStr(-1)!.replace(/[\r\n]/g, " "));
       l.pop(2);
       return;
     }
     l.pop();
-    if (l.getField(-1, "double") === LUA_TNUMBER) {
+    if (l.rawGetField(t, "double") === LUA_TNUMBER) {
       c.addDouble(l.toNum(-1));
       l.pop(2);
       return;
     }
     l.pop();
-    if (l.getField(-1, "big_number") === LUA_TSTRING) {
+    if (l.rawGetField(t, "big_number") === LUA_TSTRING) {
       c.addBigNumber(l.toStr(-1)!.replace(/[\r\n]/g, " "));
       l.pop(2);
       return;
     }
     l.pop();
-    if (l.getField(-1, "verbatim_string") === LUA_TTABLE) {
-      if (l.getField(-1, "format") === LUA_TSTRING) {
+    if (l.rawGetField(t, "verbatim_string") === LUA_TTABLE) {
+      const v = l.absIndex(-1);
+      if (l.rawGetField(v, "format") === LUA_TSTRING) {
         const format = l.toStr(-1)!;
-        if (l.getField(-2, "string") === LUA_TSTRING) {
+        if (l.rawGetField(v, "string") === LUA_TSTRING) {
           c.addVerbatim(l.toStr(-1)!, format);
           l.pop(4);
           return;
@@ -476,7 +508,7 @@ export class ScriptEngine {
       l.pop();
     }
     l.pop();
-    if (l.getField(-1, "map") === LUA_TTABLE) {
+    if (l.rawGetField(t, "map") === LUA_TTABLE) {
       const at = c.deferLen();
       let n = 0;
       l.pushNil();
@@ -491,7 +523,7 @@ export class ScriptEngine {
       return;
     }
     l.pop();
-    if (l.getField(-1, "set") === LUA_TTABLE) {
+    if (l.rawGetField(t, "set") === LUA_TTABLE) {
       const at = c.deferLen();
       let n = 0;
       l.pushNil();
@@ -551,8 +583,12 @@ export class ScriptEngine {
   }
 
   /**
-   * Call the function on top of the stack (below it: nothing of ours) with `nargs` arguments
-   * already pushed after it, and reply its result to `c`.
+   * Run a script or function: `pushFn` pushes the function, `pushArgs` its arguments (returns how
+   * many). The call runs in the engine's coroutine under `__runner` (xpcall with the error
+   * handler), so the count hook can yield it once the script passed busy-reply-threshold: the
+   * caller is then parked (`blocked`), other clients get -BUSY (dispatch), and the script goes on
+   * in slices from timers until it ends or SCRIPT/FUNCTION KILL stops it. The reply is written
+   * when it ends.
    */
   callFunction(
     c: Client,
@@ -562,66 +598,196 @@ export class ScriptEngine {
     evalMode: boolean,
     pushFn: () => boolean,
     pushArgs: () => number,
+    argv: string[] = [],
   ): void {
     const l = this.lua;
     const server = this.server;
-    const base = l.top();
-    l.getGlobal("__eh");
-    if (!pushFn()) {
-      l.setTop(base);
-      return;
+    const T = this.#co;
+    l.L = T;
+    let nargs: number;
+    try {
+      l.setTop(0);
+      l.getGlobal("__runner");
+      if (!pushFn()) {
+        l.setTop(0);
+        return;
+      }
+      nargs = pushArgs() + 1;
+    } finally {
+      l.L = l.main;
     }
-    const nargs = pushArgs();
     const compat = (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) !== 0;
-    this.run = {
+    const now = performance.now();
+    const ctx: RunCtx = {
       caller: c,
       funcname,
+      argv,
       readOnly: ro || (!compat && (flags & SCRIPT_FLAG_NO_WRITES) !== 0),
       allowOom: !compat && (flags & SCRIPT_FLAG_ALLOW_OOM) !== 0,
       oomAtStart: this.#oomNow(),
       writeDirty: false,
       evalMode,
+      start: now,
+      sliceStart: now,
+      killed: false,
+      timedOut: false,
+      canYield: !server.inExec && c.conn !== null,
+      db: c.db,
     };
+    this.run = ctx;
     const sc = this.sc;
     sc.db = c.db;
     sc.resp = 2;
+    this.inHandler = false;
+    const threshold = server.config.getNumber("busy-reply-threshold");
+    this.#threshold = threshold;
+    if (threshold > 0) l.setHook(T, () => this.#hook(), 100000);
+    this.#slice(ctx, nargs);
+  }
+
+  #co = 0;
+  #threshold = 0;
+  /** The error handler ran for the current error (a killed script stops raising). */
+  inHandler = false;
+
+  /** Resume the script for one slice; finish it when it ends. */
+  #slice(ctx: RunCtx, nargs: number): void {
+    const l = this.lua;
+    const server = this.server;
+    const T = this.#co;
     const wasInExec = server.inExec;
     server.inExec = true;
-    let status: number;
+    ctx.sliceStart = performance.now();
+    this.sc.db = ctx.db;
+    let st: number;
+    let _nres: number;
     try {
-      status = l.pcall(nargs, 1, base + 1);
+      [st, _nres] = l.resume(T, nargs);
     } finally {
       server.inExec = wasInExec;
-      this.run = null;
-      sc.outLen = 0;
+      ctx.db = this.sc.db;
     }
-    if (status !== 0) {
-      if (l.type(-1) !== LUA_TTABLE) {
-        const msg = l.toStr(-1) ?? "execution failure";
-        c.addError(`ERR Error running script ${funcname}, ${msg.slice(0, 100)}`);
-      } else {
-        let msg = "";
-        if (l.getField(-1, "err") === LUA_TSTRING) msg = l.toStr(-1)!;
-        l.pop();
-        let source: string | null = null;
-        let line: string | null = null;
-        if (l.getField(-1, "source") === LUA_TSTRING) source = l.toStr(-1);
-        l.pop();
-        const lt = l.getField(-1, "line");
-        if (lt === LUA_TSTRING || lt === LUA_TNUMBER) line = luaNumberArg(l.toNum(-1));
-        l.pop();
-        const ignore = l.getField(-1, "ignore_error_stats_update") === LUA_TBOOLEAN &&
-          l.toBool(-1);
-        l.pop();
-        if (source !== null && line !== null) {
-          msg += ` script: ${funcname}, on ${source}:${line}.`;
-        }
-        replyScriptError(c, msg, ignore);
+    if (st === LUA_YIELD) {
+      if (!server.busyScriptError) {
+        server.busyScriptError = "BUSY Redis is busy running a script. You can only call " +
+          (ctx.evalMode ? "SCRIPT KILL" : "FUNCTION KILL") + " or SHUTDOWN NOSAVE.";
+        ctx.caller.blocked = true;
       }
+      setTimeout(() => this.#slice(ctx, 0), 0);
+      return;
+    }
+    const c = ctx.caller;
+    const busy = server.busyScriptError !== null;
+    l.setHook(T, null, 0);
+    this.run = null;
+    this.sc.outLen = 0;
+    const L = l.main;
+    const base = l.top();
+    if (st === 0) {
+      l.m._lua_settop(T, 2);
+      l.m._lua_xmove(T, L, 2);
+      const ok = l.toBool(-2);
+      l.m._lua_rotate(L, -2, 1);
+      l.pop();
+      if (!ok) this.#replyError(c, ctx.funcname);
+      else this.replyFromLua(c);
     } else {
-      this.replyFromLua(c);
+      l.m._lua_xmove(T, L, 1);
+      this.#replyError(c, ctx.funcname);
+      l.m._lua_resetthread(T);
     }
     l.setTop(base);
+    l.m._lua_settop(T, 0);
+    if (busy) {
+      server.busyScriptError = null;
+      c.blocked = false;
+      if (server.readyDbs.size !== 0) handleClientsBlockedOnKeys(server);
+      resumeClient(c);
+    }
+  }
+
+  /** The count hook (every 100000 instructions; every line once killed). */
+  #hook(): void {
+    const ctx = this.run;
+    if (ctx === null) return;
+    const l = this.lua;
+    if (ctx.killed) {
+      if (this.inHandler) return;
+      // Raise again on every line, so that a pcall in the script cannot swallow the kill.
+      l.setHook(this.#co, () => this.#hook(), 1, true);
+      this.pushError("Script killed by user with SCRIPT KILL...");
+      l.m._lua_error(l.L);
+      return;
+    }
+    const now = performance.now();
+    if (now - ctx.start < this.#threshold) return;
+    if (!ctx.timedOut) {
+      ctx.timedOut = true;
+      this.server.log.warning(
+        `Slow script detected: still in execution after ${
+          Math.floor(now - ctx.start)
+        } milliseconds. You can try killing the script using the ${
+          ctx.evalMode ? "SCRIPT KILL" : "FUNCTION KILL"
+        } command. Script name is: ${ctx.funcname}.`,
+      );
+    }
+    // Give the event loop a turn about every 10 ms (other clients get -BUSY meanwhile).
+    if (ctx.canYield && now - ctx.sliceStart >= 10 && l.m._lua_isyieldable(l.L) !== 0) {
+      l.m._lua_yieldk(l.L, 0, 0, 0);
+    }
+  }
+
+  /** SCRIPT KILL (eval) / FUNCTION KILL (!eval). */
+  kill(c: Client, evalKill: boolean): void {
+    const ctx = this.run;
+    if (ctx === null || !ctx.timedOut) {
+      return c.addError("NOTBUSY No scripts in execution right now.");
+    }
+    if (ctx.writeDirty) {
+      return c.addError(
+        "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.",
+      );
+    }
+    if (evalKill && !ctx.evalMode) {
+      return c.addError(
+        "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.",
+      );
+    }
+    if (!evalKill && ctx.evalMode) {
+      return c.addError(
+        "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+      );
+    }
+    ctx.killed = true;
+    c.addOk();
+  }
+
+  /** The error on top of the main stack → the caller's error reply. */
+  #replyError(c: Client, funcname: string): void {
+    const l = this.lua;
+    if (l.type(-1) !== LUA_TTABLE) {
+      const msg = l.toStr(-1) ?? "execution failure";
+      c.addError(`ERR Error running script ${funcname}, ${msg.slice(0, 100)}`);
+      return;
+    }
+    const et = l.absIndex(-1);
+    let msg = "";
+    if (l.rawGetField(et, "err") === LUA_TSTRING) msg = l.toStr(-1)!;
+    l.pop();
+    let source: string | null = null;
+    let line: string | null = null;
+    if (l.rawGetField(et, "source") === LUA_TSTRING) source = l.toStr(-1);
+    l.pop();
+    const lt = l.rawGetField(et, "line");
+    if (lt === LUA_TSTRING || lt === LUA_TNUMBER) line = luaNumberArg(l.toNum(-1));
+    l.pop();
+    const ignore = l.rawGetField(et, "ignore_error_stats_update") === LUA_TBOOLEAN &&
+      l.toBool(-1);
+    l.pop();
+    if (source !== null && line !== null) {
+      msg += ` script: ${funcname}, on ${source}:${line}.`;
+    }
+    replyScriptError(c, msg, ignore);
   }
 
   // ---- EVAL ---------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ export function functionLoad(
   if (status !== 0) {
     let msg = "";
     if (l.type(-1) === 5) {
-      l.getField(-1, "err");
+      l.rawGetField(l.absIndex(-1), "err");
       msg = l.toStr(-1) ?? "";
       l.pop();
     } else msg = l.toStr(-1) ?? "";
@@ -162,5 +162,5 @@ export function fcallGeneric(c: Client, argv: string[], ro: boolean): void {
       l.rawSetI(-2, i + 1);
     }
     return 2;
-  });
+  }, argv);
 }

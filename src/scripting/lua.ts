@@ -30,7 +30,9 @@ export const LUA_TTABLE = 5;
 export const LUA_TFUNCTION = 6;
 const LUA_REGISTRYINDEX = -1001000;
 const LUA_MULTRET = -1;
+const LUA_MASKLINE = 1 << 2;
 const LUA_MASKCOUNT = 1 << 3;
+export const LUA_YIELD = 1;
 
 /** Raised by JS when Lua reports an error outside a script call (prelude, compile). */
 export class LuaError extends Error {}
@@ -39,7 +41,9 @@ export type HostFn = (lua: Lua) => number;
 
 export class Lua {
   readonly m: Module;
-  readonly L: number;
+  /** The state the stack operations act on: the main state, or the thread a host call came from. */
+  L: number;
+  readonly main: number;
   #scratch = 0;
   #scratchLen = 0;
   #lenPtr: number;
@@ -50,6 +54,7 @@ export class Lua {
   constructor(m: Module) {
     this.m = m;
     this.L = m._luaL_newstate();
+    this.main = this.L;
     m._luaL_openlibs(this.L);
     this.#lenPtr = m._malloc(8);
     this.#grow(4096);
@@ -122,6 +127,14 @@ export class Lua {
   getField(t: number, k: string): number {
     return this.m._lua_getfield(this.L, t, this.cstr(k));
   }
+  /** Push t[k] without metamethods (lua_rawget); `t` must be an absolute index. */
+  rawGetField(t: number, k: string): number {
+    this.pushStr(k);
+    return this.m._lua_rawget(this.L, t);
+  }
+  absIndex(i: number): number {
+    return this.m._lua_absindex(this.L, i);
+  }
   rawGetI(t: number, i: number): number {
     return this.m._lua_rawgeti(this.L, t, BigInt(i));
   }
@@ -172,7 +185,15 @@ export class Lua {
 
   /** Register a host function as global `name`. */
   defineFunction(name: string, fn: HostFn): void {
-    const fp = this.m.addFunction(() => fn(this), "ii");
+    const fp = this.m.addFunction((L: number) => {
+      const prev = this.L;
+      this.L = L;
+      try {
+        return fn(this);
+      } finally {
+        this.L = prev;
+      }
+    }, "ii");
     this.m._lua_pushcclosure(this.L, fp, 0);
     this.setGlobal(name);
   }
@@ -201,19 +222,42 @@ export class Lua {
     return this.m._lua_pcallk(this.L, nargs, nresults, errfunc, 0, 0);
   }
 
-  /** Install (fn !== null) or remove the count hook, called every `count` instructions. */
-  setCountHook(fn: (() => void) | null, count: number): void {
+  /**
+   * Install (fn !== null) or remove the hook of thread `T`: every `count` instructions, or every
+   * line when `lines` (the hook may yield, or raise with lua_error).
+   */
+  setHook(T: number, fn: (() => void) | null, count: number, lines = false): void {
     if (fn === null) {
-      this.m._lua_sethook(this.L, 0, 0, 0);
+      this.m._lua_sethook(T, 0, 0, 0);
       return;
     }
-    if (this.#hook === 0) this.#hook = this.m.addFunction(() => this.#hookFn(), "vii");
+    if (this.#hook === 0) {
+      this.#hook = this.m.addFunction((L: number) => {
+        const prev = this.L;
+        this.L = L;
+        try {
+          this.#hookCb();
+        } finally {
+          this.L = prev;
+        }
+      }, "vii");
+    }
     this.#hookCb = fn;
-    this.m._lua_sethook(this.L, this.#hook, LUA_MASKCOUNT, count);
+    this.m._lua_sethook(T, this.#hook, lines ? LUA_MASKLINE | LUA_MASKCOUNT : LUA_MASKCOUNT, count);
   }
   #hookCb: () => void = () => {};
-  #hookFn(): void {
-    this.#hookCb();
+
+  /** A new thread (coroutine) kept alive as global `name`. */
+  newThread(name: string): number {
+    const T = this.m._lua_newthread(this.L);
+    this.setGlobal(name);
+    return T;
+  }
+
+  /** lua_resume of thread T with `nargs` arguments on its stack; returns [status, nresults]. */
+  resume(T: number, nargs: number): [number, number] {
+    const st = this.m._lua_resume(T, this.main, nargs, this.#lenPtr);
+    return [st, (this.m.HEAP32 as Int32Array)[this.#lenPtr >> 2]];
   }
 
   /** Memory the Lua heap uses, in bytes (lua_gc LUA_GCCOUNT/COUNTB). */

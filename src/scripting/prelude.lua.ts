@@ -337,7 +337,9 @@ rawset(env, "loadstring", function(s, name)
 end)
 rawset(env, "load", function(s, name, mode) return load(s, name, "t", env) end)
 
+local inh = __inh
 local function err_handler(err)
+  inh()
   local lvl = 2
   local i
   while true do
@@ -356,6 +358,8 @@ end
 
 -- host helpers: compile a script body into the protected environment; set KEYS/ARGV.
 __eh = err_handler
+local xpcall = xpcall
+__runner = function(fn, ...) return xpcall(fn, err_handler, ...) end
 __host = {
   handler = err_handler,
   compile = function(body, name, fenv) return load(body, name, "t", fenv or env) end,

@@ -7,6 +7,7 @@ import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
 import {
   CMD_ADMIN,
+  CMD_ALLOW_BUSY,
   CMD_FAST,
   CMD_MAY_REPLICATE,
   CMD_NO_AUTH,
@@ -111,6 +112,11 @@ export function processCommand(c: Client, argv: string[]): void {
       cmd,
       `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
     );
+    return;
+  }
+  // A script is running past busy-reply-threshold (src/scripting/engine.ts): only allow_busy.
+  if (server.busyScriptError !== null && (cmd.flagBits! & CMD_ALLOW_BUSY) === 0) {
+    rejectCommand(c, cmd, server.busyScriptError, argv);
     return;
   }
   // CLIENT PAUSE: after every other guard, before MULTI queueing or the call.
