@@ -193,12 +193,27 @@ export class ScriptEngine {
       this.inHandler = true;
       return 0;
     });
-    lua.defineFunction("__regfn", (l) => this.#registerFunction(l));
+    lua.defineFunction("__regfn", (l) => {
+      const n = this.#registerFunction(l);
+      // An error table was pushed: raise it (Redis's luaError).
+      return n === 1 ? l.m._lua_error(l.L) : n;
+    });
     lua.pushStr(REDIS_VERSION);
     lua.setGlobal("__version");
     const [a, b, c] = REDIS_VERSION.split(".").map(Number);
     lua.pushInt((a << 16) | (b << 8) | c);
     lua.setGlobal("__version_num");
+  }
+
+  /** FUNCTION LOAD running a library's code: globals resolve to the load API. */
+  setLoading(on: boolean): void {
+    const l = this.lua;
+    const base = l.top();
+    l.getGlobal("__host");
+    l.getField(-1, "setloading");
+    l.pushBool(on);
+    l.pcall(1, 0, 0);
+    l.setTop(base);
   }
 
   /** Bytes the Lua heap holds (collectgarbage("count"), Redis's lua_gc LUA_GCCOUNT). */
@@ -307,6 +322,7 @@ export class ScriptEngine {
   /** Convert one RESP reply in `b[p..end)` to a Lua value on the stack; returns the next offset. */
   #pushReply(b: Uint8Array, p: number, end: number): number {
     const l = this.lua;
+    l.m._lua_checkstack(l.L, 4);
     const type = b[p];
     let nl = p + 1;
     while (nl < end && b[nl] !== 13) nl++;
@@ -433,7 +449,7 @@ export class ScriptEngine {
   replyFromLua(c: Client, depth = 0): void {
     const l = this.lua;
     const t = l.type(-1);
-    if (depth > 1000) {
+    if (depth > 1000 || l.m._lua_checkstack(l.L, 4) === 0) {
       c.addError("ERR reached lua stack limit");
       l.pop();
       return;
@@ -859,7 +875,14 @@ export class ScriptEngine {
     let flags: string[] = [];
     let description: string | null = null;
     const n = l.top();
-    if (n === 1 && l.type(1) === LUA_TTABLE) {
+    if (n === 1 && l.type(1) !== LUA_TTABLE) {
+      l.setTop(0);
+      this.pushError(
+        "calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).",
+      );
+      return 1;
+    }
+    if (n === 1) {
       l.pushNil();
       while (l.next(1)) {
         const k = l.type(-2) === LUA_TSTRING ? l.toStr(-2) : null;

@@ -55,7 +55,8 @@ export function functionLoad(
   l.getField(-1, "compile");
   l.pushStr(code.slice(md.len));
   l.pushStr("@user_function");
-  if (l.pcall(2, 2, 0) !== 0 || l.type(-2) === 0) {
+  l.getField(base + 1, "fenv");
+  if (l.pcall(3, 2, 0) !== 0 || l.type(-2) === 0) {
     const msg = l.toStr(-1) ?? "";
     l.setTop(base);
     return { error: "ERR Error compiling function: " + msg };
@@ -63,13 +64,24 @@ export function functionLoad(
   l.pop();
   const loading = { functions: new Map<string, { flags: string[]; description: string | null }>() };
   e.loading = loading;
+  e.setLoading(true);
   l.getGlobal("__eh");
   l.m._lua_rotate(l.L, -2, 1);
   let status: number;
+  // Redis stops a library whose load runs longer than 500 ms.
+  const start = performance.now();
+  l.setHook(l.main, () => {
+    if (performance.now() - start > 500) {
+      e.pushError("FUNCTION LOAD timeout");
+      l.m._lua_error(l.L);
+    }
+  }, 100000);
   try {
     status = l.pcall(0, 0, -2);
   } finally {
+    l.setHook(l.main, null, 0);
     e.loading = null;
+    e.setLoading(false);
   }
   const dropStaged = () => {
     for (const f of loading.functions.keys()) {
@@ -94,7 +106,7 @@ export function functionLoad(
     return { error: "ERR No functions registered" };
   }
   for (const f of loading.functions.keys()) {
-    const owner = reg.functionLibrary.get(f);
+    const owner = reg.functionLibrary.get(f.toLowerCase());
     if (owner !== undefined && owner !== md.name) {
       dropStaged();
       return { error: `ERR Function ${f} already exists` };
@@ -103,10 +115,14 @@ export function functionLoad(
   if (old !== undefined) deleteLibrary(c, md.name);
   const lib: FunctionLibrary = { name: md.name, engine: "LUA", code, functions: new Map() };
   for (const [f, info] of loading.functions) {
-    lib.functions.set(f, { name: f, description: info.description, flags: info.flags });
-    reg.functionLibrary.set(f, md.name);
+    lib.functions.set(f.toLowerCase(), {
+      name: f,
+      description: info.description,
+      flags: info.flags,
+    });
+    reg.functionLibrary.set(f.toLowerCase(), md.name);
     l.getGlobal("__stage_" + f);
-    l.setGlobal("__fn_" + f);
+    l.setGlobal("__fn_" + f.toLowerCase());
   }
   dropStaged();
   reg.libraries.set(md.name, lib);
@@ -131,9 +147,10 @@ export function deleteLibrary(c: Client, name: string): boolean {
 /** FCALL / FCALL_RO. */
 export function fcallGeneric(c: Client, argv: string[], ro: boolean): void {
   const reg = c.server.functions;
-  const libName = reg.functionLibrary.get(argv[1]);
+  const fname = argv[1].toLowerCase();
+  const libName = reg.functionLibrary.get(fname);
   if (libName === undefined) return c.addError("ERR Function not found");
-  const info = reg.libraries.get(libName)!.functions.get(argv[1])!;
+  const info = reg.libraries.get(libName)!.functions.get(fname)!;
   const s = argv[2];
   if (!/^-?\d+$/.test(s)) return c.addError("ERR Bad number of keys provided");
   const numkeys = Number(s);
@@ -146,8 +163,8 @@ export function fcallGeneric(c: Client, argv: string[], ro: boolean): void {
   const e = scriptEngine(c.server);
   if (!e.prepare(c, flags, ro)) return;
   const l = e.lua;
-  e.callFunction(c, argv[1], flags, ro, false, () => {
-    l.getGlobal("__fn_" + argv[1]);
+  e.callFunction(c, info.name, flags, ro, false, () => {
+    l.getGlobal("__fn_" + fname);
     return true;
   }, () => {
     l.newTable(numkeys, 0);

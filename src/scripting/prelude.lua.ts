@@ -296,7 +296,6 @@ redis.acl_check_cmd = function(...)
   if ok == nil then error(mkerr("Invalid command passed to redis.acl_check_cmd()"), 0) end
   return ok
 end
-redis.register_function = function(...) return __regfn(...) end
 redis.REDIS_VERSION, redis.REDIS_VERSION_NUM = __version, __version_num
 G.redis = redis
 
@@ -356,6 +355,34 @@ local function err_handler(err)
   return err
 end
 
+-- FUNCTION libraries: the code of a library and its functions see globals through fenv, whose
+-- lookups go to the load API (only redis.register_function, redis.log, levels and versions)
+-- while FUNCTION LOAD runs the library, and to the script environment afterwards.
+local function nonexistent(k, lvl)
+  error("Script attempted to access nonexistent global variable '" .. tostring0(k) .. "'", lvl)
+end
+local load_redis = setmetatable({
+  register_function = __regfn, log = redis.log, LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2,
+  LOG_WARNING = 3, REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM,
+}, { __index = function(_, k) nonexistent(k, 3) end, __newindex = readonly_mt.__newindex,
+  __metatable = false })
+local load_api = { redis = load_redis }
+local loading = false
+local fenv = setmetatable({}, {
+  __index = function(_, k)
+    if loading then
+      local v = load_api[k]
+      if v == nil then nonexistent(k, 3) end
+      return v
+    end
+    local v = rawget(env, k)
+    if v == nil then nonexistent(k, 3) end
+    return v
+  end,
+  __newindex = env_mt.__newindex,
+  __metatable = false,
+})
+
 -- host helpers: compile a script body into the protected environment; set KEYS/ARGV.
 __eh = err_handler
 local xpcall = xpcall
@@ -365,6 +392,8 @@ __host = {
   compile = function(body, name, fenv) return load(body, name, "t", fenv or env) end,
   setargs = function(keys, argv) rawset(env, "KEYS", keys) rawset(env, "ARGV", argv) end,
   env = env,
+  fenv = fenv,
+  setloading = function(on) loading = on end,
   newenv = function(extra)
     local e = setmetatable({}, { __index = env, __newindex = env_mt.__newindex, __metatable = false })
     for k, v in pairs(extra) do rawset(e, k, v) end
