@@ -7,6 +7,7 @@ import type { Client } from "../server/client.ts";
 import { type ArgDoc, cmd, type CommandDef, type KeySpec } from "./types.ts";
 import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
 import { scriptEngine, sha1hex } from "../scripting/engine.ts";
+import { feedMonitors } from "../server/monitor.ts";
 import { fcallGeneric } from "../scripting/library.ts";
 
 /** Parse numkeys at argv[2]; replies the error and returns -1 when invalid. */
@@ -29,6 +30,8 @@ export function parseNumKeys(c: Client, argv: string[]): number {
 }
 
 function evalGeneric(c: Client, argv: string[], evalsha: boolean, ro: boolean): void {
+  // EVAL is skip_monitor: it is fed here, so the script's commands appear after it (as Redis).
+  if (c.server.monitors.size !== 0) feedMonitors(c, argv);
   const numkeys = parseNumKeys(c, argv);
   if (numkeys < 0) return;
   const e = scriptEngine(c.server);
@@ -129,9 +132,11 @@ function scriptHelpCommand(c: Client): void {
 }
 
 function fcallCommand(c: Client, argv: string[]): void {
+  if (c.server.monitors.size !== 0) feedMonitors(c, argv);
   fcallGeneric(c, argv, false);
 }
 function fcallRoCommand(c: Client, argv: string[]): void {
+  if (c.server.monitors.size !== 0) feedMonitors(c, argv);
   fcallGeneric(c, argv, true);
 }
 

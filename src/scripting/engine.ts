@@ -345,9 +345,14 @@ export class ScriptEngine {
         l.pushBool(true);
         l.setField(-2, "ignore_error_stats_update");
         return next;
-      case 58: // ':'
-        l.pushNum(Number(line()));
+      case 58: { // ':'
+        const s = line();
+        const n = Number(s);
+        // An integer: prints as Lua 5.1 prints a number (no ".0").
+        if (Number.isSafeInteger(n)) l.pushInt(n);
+        else l.pushNum(n);
         return next;
+      }
       case 36: { // '$'
         const n = Number(line());
         if (n < 0) {
@@ -871,6 +876,8 @@ export class ScriptEngine {
       this.pushError("redis.register_function can only be called on FUNCTION LOAD command");
       return 1;
     }
+    l.pushNil();
+    l.setGlobal("__cb");
     let name: string | null = null;
     let flags: string[] = [];
     let description: string | null = null;
@@ -917,7 +924,9 @@ export class ScriptEngine {
         } else if (k === "flags") {
           if (l.type(-1) !== LUA_TTABLE) {
             l.setTop(0);
-            this.pushError("flags argument to redis.register_function must be a table");
+            this.pushError(
+              "flags argument to redis.register_function must be a table representing function flags",
+            );
             return 1;
           }
           for (let j = 1;; j++) {
@@ -975,7 +984,7 @@ export class ScriptEngine {
     l.setTop(0);
     if (!/^[A-Za-z0-9_]+$/.test(name!)) {
       this.pushError(
-        "Function names can only contain letters, numbers, or underscores(_) and must be at least one character long",
+        "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long",
       );
       return 1;
     }

@@ -13,7 +13,10 @@ function parseLibraryMetadata(code: string): { name: string; len: number } | { e
   if (!code.startsWith("#!")) return { error: "ERR Missing library metadata" };
   const end = code.indexOf("\n");
   if (end < 0) return { error: "ERR Invalid library metadata" };
-  const parts = code.slice(0, end).split(/[ \t]+/).filter((p) => p !== "");
+  // sdssplitargs: double quotes group and are dropped ("name=\"foo\"" is name=foo).
+  const parts = code.slice(0, end).split(/[ \t]+/).filter((p) => p !== "").map((p) =>
+    p.replace(/"/g, "")
+  );
   if (parts.length === 0) return { error: "ERR Invalid library metadata" };
   const engine = parts[0].slice(2);
   let name: string | null = null;

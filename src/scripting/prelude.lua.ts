@@ -37,7 +37,7 @@ G.math.sinh = function(x) return (math.exp(x) - math.exp(-x)) / 2 end
 G.math.tanh = function(x) local a, b = math.exp(x), math.exp(-x) return (a - b) / (a + b) end
 G.string.gfind = string.gmatch
 G.io, G.os, G.package, G.require, G.dofile, G.loadfile, G.utf8, G.warn = nil
-G.print = function() end
+G.print = nil
 
 -- bit (LuaBitOp over 32-bit signed integers) -------------------------------------------------
 local function tobit(x)
@@ -74,6 +74,8 @@ local null = setmetatable({}, { __tostring = function() return "userdata: NULL" 
 cjson.null = null
 local array_mt = {}
 local decode_array_mt = false
+local enc_max, dec_max = 1000, 1000
+local enc_invalid = false
 local escapes = { ['"'] = '\\"', ['\\'] = '\\\\', ['/'] = '\\/', ['\b'] = '\\b', ['\f'] = '\\f',
   ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
 local function esc(s)
@@ -81,7 +83,7 @@ local function esc(s)
 end
 local encode
 local function enc_table(t, depth)
-  if depth > 1000 then error("Cannot serialise, excessive nesting (1001)") end
+  if depth > enc_max then error("Cannot serialise, excessive nesting (" .. depth .. ")") end
   local n, max = 0, 0
   for k in pairs(t) do
     if type(k) == "number" and k > 0 and floor(k) == k then
@@ -96,7 +98,7 @@ local function enc_table(t, depth)
   if n == 0 and getmetatable(t) ~= array_mt then return "{}" end
   if n >= 0 then
     local out = {}
-    for i = 1, max do out[i] = encode(t[i] == nil and null or t[i], depth + 1) end
+    for i = 1, max do out[i] = encode(t[i] == nil and null or t[i], depth) end
     return "[" .. concat(out, ",") .. "]"
   end
   local out = {}
@@ -104,7 +106,7 @@ local function enc_table(t, depth)
     local kt = type(k)
     if kt == "number" then k = tostring(k)
     elseif kt ~= "string" then error("Cannot serialise " .. kt .. ": table key must be a number or string") end
-    out[#out + 1] = esc(k) .. ":" .. encode(v, depth + 1)
+    out[#out + 1] = esc(k) .. ":" .. encode(v, depth)
   end
   return "{" .. concat(out, ",") .. "}"
 end
@@ -113,11 +115,15 @@ encode = function(v, depth)
   if v == null then return "null"
   elseif t == "string" then return esc(v)
   elseif t == "number" then
-    if v ~= v or v == huge or v == -huge then error("Cannot serialise number: must not be NaN or Inf") end
+    if v ~= v or v == huge or v == -huge then
+      if not enc_invalid then error("Cannot serialise number: must not be NaN or Inf") end
+      if v ~= v then return "nan" end
+      return v > 0 and "inf" or "-inf"
+    end
     return fmt("%.14g", v)
   elseif t == "boolean" then return v and "true" or "false"
   elseif t == "nil" then return "null"
-  elseif t == "table" then return enc_table(v, depth)
+  elseif t == "table" then return enc_table(v, depth + 1)
   end
   error("Cannot serialise " .. t .. ": type not supported")
 end
@@ -170,9 +176,11 @@ local function dec_string(s, i)
   end
 end
 decode_value = function(s, i, depth)
-  if depth > 1000 then error("Found too many nested data structures (1001) at character " .. i, 0) end
   i = skip(s, i)
   local c = ssub(s, i, i)
+  if (c == "{" or c == "[") and depth + 1 > dec_max then
+    error("Found too many nested data structures (" .. (depth + 1) .. ") at character " .. i, 0)
+  end
   if c == "{" then
     local t = {}
     i = skip(s, i + 1)
@@ -213,10 +221,13 @@ decode_value = function(s, i, depth)
   if not a then derr("value", i) end
   local v = tonumber(ssub(s, a, b))
   if not v then derr("value", i) end
-  if mtype(v) == "integer" then v = v + 0.0 end
+  -- Lua 5.1 has one number type: integral values become integers so they print as 5.1 prints them.
+  local iv = math.tointeger(v)
+  if iv then v = iv end
   return v, b + 1
 end
 cjson.decode = function(s)
+  if type(s) == "number" then s = tostring(s) end
   if type(s) ~= "string" then error("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ")", 2) end
   local v, i = decode_value(s, 1, 0)
   i = skip(s, i)
@@ -225,11 +236,11 @@ cjson.decode = function(s)
 end
 cjson.decode_array_with_array_mt = function(on) decode_array_mt = on and true or false end
 cjson.encode_keep_buffer = function() end
-cjson.encode_max_depth = function() end
-cjson.decode_max_depth = function() end
+cjson.encode_max_depth = function(n) enc_max = n or 1000 end
+cjson.decode_max_depth = function(n) dec_max = n or 1000 end
 cjson.encode_number_precision = function() end
 cjson.encode_sparse_array = function() end
-cjson.encode_invalid_numbers = function() end
+cjson.encode_invalid_numbers = function(on) enc_invalid = on and true or false end
 cjson.decode_invalid_numbers = function() end
 G.cjson = cjson
 
@@ -300,41 +311,43 @@ redis.REDIS_VERSION, redis.REDIS_VERSION_NUM = __version, __version_num
 G.redis = redis
 
 -- protected globals ------------------------------------------------------------------------------
-local readonly_mt = { __newindex = function() error("Attempt to modify a readonly table", 2) end,
-  __metatable = false }
+-- Scripts see env: an empty proxy whose reads go to genv (the globals, library tables frozen behind
+-- proxies of their own) and whose writes fail; a missing global fails too. getmetatable of a
+-- protected table returns 'protected', itself read-only.
+local function ro_err() error("Attempt to modify a readonly table", 2) end
+local protected = setmetatable({}, { __newindex = ro_err, __metatable = false })
 local function freeze(t)
-  local proxy = {}
-  for k, v in pairs(t) do proxy[k] = v end
-  return setmetatable(proxy, readonly_mt)
+  return setmetatable({}, { __index = t, __newindex = ro_err, __metatable = protected,
+    __len = function() return #t end, __pairs = function() return next, t, nil end })
 end
-local env = {}
+local genv = {}
 for k, v in pairs(G) do
   if type(k) == "string" and ssub(k, 1, 2) ~= "__" then
-    if type(v) == "table" and k ~= "_G" then env[k] = freeze(v) else env[k] = v end
+    if type(v) == "table" and k ~= "_G" then genv[k] = freeze(v) else genv[k] = v end
   end
 end
-env._G = env
-local env_mt = {
+local env_mt = { __index = genv, __newindex = ro_err, __metatable = protected }
+local env = setmetatable({}, env_mt)
+genv._G = env
+setmetatable(genv, {
   __index = function(_, k)
     error("Script attempted to access nonexistent global variable '" .. tostring0(k) .. "'", 2)
   end,
-  __newindex = function() error("Attempt to modify a readonly table", 2) end,
-  __metatable = false,
-}
-setmetatable(env, env_mt)
+  __metatable = protected,
+})
+local smt = getmetatable("")
+smt.__metatable = protected
 local raw_setmt = setmetatable
-rawset(env, "setmetatable", function(t, mt)
-  if t == env or getmetatable(t) == readonly_mt then error("Attempt to modify a readonly table", 2) end
+genv.setmetatable = function(t, mt)
+  if getmetatable(t) == protected then error("Attempt to modify a readonly table", 2) end
   return raw_setmt(t, mt)
-end)
-rawset(env, "rawset", function(t, k, v)
-  if t == env or getmetatable(t) == readonly_mt then error("Attempt to modify a readonly table", 2) end
+end
+genv.rawset = function(t, k, v)
+  if getmetatable(t) == protected then error("Attempt to modify a readonly table", 2) end
   return rawset(t, k, v)
-end)
-rawset(env, "loadstring", function(s, name)
-  return load(s, name or s, "t", env)
-end)
-rawset(env, "load", function(s, name, mode) return load(s, name, "t", env) end)
+end
+genv.loadstring = function(s, name) return load(s, name or s, "t", env) end
+genv.load = function(s, name) return load(s, name, "t", env) end
 
 local inh = __inh
 local function err_handler(err)
@@ -364,8 +377,8 @@ end
 local load_redis = setmetatable({
   register_function = __regfn, log = redis.log, LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2,
   LOG_WARNING = 3, REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM,
-}, { __index = function(_, k) nonexistent(k, 3) end, __newindex = readonly_mt.__newindex,
-  __metatable = false })
+}, { __index = function(_, k) nonexistent(k, 3) end, __newindex = ro_err,
+  __metatable = protected })
 local load_api = { redis = load_redis }
 local loading = false
 local fenv = setmetatable({}, {
@@ -375,12 +388,12 @@ local fenv = setmetatable({}, {
       if v == nil then nonexistent(k, 3) end
       return v
     end
-    local v = rawget(env, k)
+    local v = rawget(genv, k)
     if v == nil then nonexistent(k, 3) end
     return v
   end,
-  __newindex = env_mt.__newindex,
-  __metatable = false,
+  __newindex = ro_err,
+  __metatable = protected,
 })
 
 -- host helpers: compile a script body into the protected environment; set KEYS/ARGV.
@@ -390,14 +403,9 @@ __runner = function(fn, ...) return xpcall(fn, err_handler, ...) end
 __host = {
   handler = err_handler,
   compile = function(body, name, fenv) return load(body, name, "t", fenv or env) end,
-  setargs = function(keys, argv) rawset(env, "KEYS", keys) rawset(env, "ARGV", argv) end,
+  setargs = function(keys, argv) rawset(genv, "KEYS", keys) rawset(genv, "ARGV", argv) end,
   env = env,
   fenv = fenv,
   setloading = function(on) loading = on end,
-  newenv = function(extra)
-    local e = setmetatable({}, { __index = env, __newindex = env_mt.__newindex, __metatable = false })
-    for k, v in pairs(extra) do rawset(e, k, v) end
-    return e
-  end,
 }
 `;
