@@ -22,10 +22,11 @@ import { createHash } from "node:crypto";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { Client as ClientClass } from "../server/client.ts";
-import { call } from "../server/dispatch.ts";
+import { call, syncErrorCount } from "../server/dispatch.ts";
 import { resumeClient } from "../server/conn.ts";
 import { handleClientsBlockedOnKeys } from "../server/blocking.ts";
 import type { Db } from "../store/db.ts";
+import { scriptCaller } from "../server/tracking.ts";
 import {
   CMD_DENYOOM,
   CMD_MAY_REPLICATE,
@@ -311,6 +312,7 @@ export class ScriptEngine {
       // afterErrorReply + incrCommandStatsOnError(REJECTED)
       server.stats.countError(errorText(err));
       if (cmd) cmd.stats!.rejectedCalls++;
+      syncErrorCount(server);
       return err;
     }
     if (cmd!.flagBits! & CMD_WRITE) ctx.writeDirty = true;
@@ -493,7 +495,7 @@ export class ScriptEngine {
       l.pop();
       const ignore = l.rawGetField(t, "ignore_error_stats_update") === LUA_TBOOLEAN && l.toBool(-1);
       l.pop(2);
-      replyScriptError(c, msg, ignore);
+      replyScriptError(c, msg, ignore, this.#row);
       return;
     }
     l.pop();
@@ -656,6 +658,7 @@ export class ScriptEngine {
       db: c.db,
     };
     this.run = ctx;
+    this.#row = argv.length !== 0 ? server.commands.lookup(argv) : undefined;
     const sc = this.sc;
     sc.db = c.db;
     sc.resp = 2;
@@ -668,6 +671,8 @@ export class ScriptEngine {
 
   #co = 0;
   #threshold = 0;
+  /** The EVAL/FCALL row being run (its failed_calls). */
+  #row: CommandDef | undefined;
   /** The error handler ran for the current error (a killed script stops raising). */
   inHandler = false;
 
@@ -678,6 +683,7 @@ export class ScriptEngine {
     const T = this.#co;
     const wasInExec = server.inExec;
     server.inExec = true;
+    scriptCaller.current = ctx.caller;
     ctx.sliceStart = performance.now();
     this.sc.db = ctx.db;
     let st: number;
@@ -686,6 +692,7 @@ export class ScriptEngine {
       [st, _nres] = l.resume(T, nargs);
     } finally {
       server.inExec = wasInExec;
+      scriptCaller.current = null;
       ctx.db = this.sc.db;
     }
     if (st === LUA_YIELD) {
@@ -808,7 +815,7 @@ export class ScriptEngine {
     if (source !== null && line !== null) {
       msg += ` script: ${funcname}, on ${source}:${line}.`;
     }
-    replyScriptError(c, msg, ignore);
+    replyScriptError(c, msg, ignore, this.#row);
   }
 
   // ---- EVAL ---------------------------------------------------------------------------------
@@ -1003,12 +1010,18 @@ export class ScriptEngine {
   }
 }
 
-/** Reply an error a script produced ("-" stripped; CR/LF become spaces, as addReplyErrorSafe). */
-function replyScriptError(c: Client, msg: string, ignoreStats: boolean): void {
+/**
+ * Reply an error a script produced ("-" stripped; CR/LF become spaces, as addReplyErrorSafe). An
+ * error already counted when the command inside the script failed is not counted again, but the
+ * script's command still counts as failed (Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE).
+ */
+function replyScriptError(c: Client, msg: string, ignoreStats: boolean, row?: CommandDef): void {
   let m = msg.startsWith("-") ? msg.slice(1) : msg;
   m = m.replace(/[\r\n]/g, " ");
-  if (ignoreStats) c.addErrorRaw(m);
-  else c.addError(m);
+  if (ignoreStats) {
+    c.addErrorRaw(m);
+    if (row !== undefined) row.stats!.failedCalls++;
+  } else c.addError(m);
 }
 
 const engines = new WeakMap<Server, ScriptEngine>();

@@ -283,6 +283,14 @@ function silenceReply(c: Client, from: number): void {
 const TIME_ORIGIN = performance.timeOrigin;
 let prevErrCount = 0;
 
+/**
+ * Errors counted so far belong to the command that just had them (Redis's incrCommandStatsOnError
+ * updating prev_err_count): used by scripts after a command they called was rejected.
+ */
+export function syncErrorCount(server: Server): void {
+  prevErrCount = server.stats.totalErrorReplies;
+}
+
 /** Run a command's handler and account for it. */
 export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   const server = c.server;

@@ -240,8 +240,14 @@ export function trackingCallEnd(
   const server = c.server;
   const t = server.tracking!;
   const st = c.tracking;
-  if (st !== null && !st.bcast && (cmd.flagBits! & CMD_READONLY) !== 0) {
-    rememberKeys(t, c, cmd, argv);
+  if ((cmd.flagBits! & CMD_READONLY) !== 0) {
+    // A script's read-only commands are remembered for the script's caller; a read-only script
+    // itself is not (its commands are), as Redis 7.0's call().
+    const target = c.flagScript && scriptCaller.current !== null ? scriptCaller.current : c;
+    const ts = target.tracking;
+    if (ts !== null && !ts.bcast && !RO_SCRIPT_COMMANDS.has(cmd.name)) {
+      rememberKeys(t, target, cmd, argv);
+    }
   }
   t.current = prev;
   if (prev !== null || server.inExec) return;
@@ -253,6 +259,10 @@ export function trackingCallEnd(
   ) st.caching = false;
   if (server.trackingClients !== 0) trackingLimitUsedSlots(server);
 }
+
+/** The client whose script is running (set by src/scripting/engine.ts). */
+export const scriptCaller: { current: Client | null } = { current: null };
+const RO_SCRIPT_COMMANDS = new Set(["eval_ro", "evalsha_ro", "fcall_ro"]);
 
 /**
  * A refused command (dispatch.rejectCommand) also ends the CACHING flag, as Redis's resetClient
