@@ -150,6 +150,14 @@ Deno.test("e2e raw: binary-safe strings, RESP3 conversion, globals protection", 
         "a",
         "b",
       ]);
+      assertEquals(
+        await c.send(
+          "EVAL",
+          "local e = cmsgpack.pack({1, 'a', 0.1, -1099511627776}) local d = cmsgpack.unpack(e) return {#e, d[2], tostring(d[3]), tostring(d[4])}",
+          "0",
+        ),
+        [22, "a", "0.1", "-1099511627776"],
+      );
       await c.send("HELLO", "3");
       assertEquals(
         await c.send("EVAL", "redis.setresp(3) return redis.call('HGETALL', 'nokey')", "0"),

@@ -244,6 +244,155 @@ cjson.encode_invalid_numbers = function(on) enc_invalid = on and true or false e
 cjson.decode_invalid_numbers = function() end
 G.cjson = cjson
 
+-- cmsgpack (lua_cmsgpack semantics: integral numbers as the smallest integer type, other numbers
+-- as float64 unless float32 is exact, tables nested deeper than 16 as nil) ----------------------
+local spack, sunpack = string.pack, string.unpack
+local cmsgpack = {}
+local function mp_is_array(t)
+  local count, max = 0, 0
+  for k in pairs(t) do
+    if mtype(k) ~= "integer" or k <= 0 then return false end
+    if k > max then max = k end
+    count = count + 1
+  end
+  return max == count
+end
+local mp_encode
+local function mp_len(n, fix, fixmax, c16, c32)
+  if n <= fixmax then return schar(fix | n) end
+  if n <= 0xffff then return schar(c16) .. spack(">I2", n) end
+  return schar(c32) .. spack(">I4", n)
+end
+mp_encode = function(v, level, out)
+  local t = type(v)
+  if t == "table" and level == 16 then t = "nil" end
+  if t == "string" then
+    local n = #v
+    if n < 32 then out[#out + 1] = schar(0xa0 | n)
+    elseif n <= 0xff then out[#out + 1] = "Ù" .. schar(n)
+    elseif n <= 0xffff then out[#out + 1] = "Ú" .. spack(">I2", n)
+    else out[#out + 1] = "Û" .. spack(">I4", n) end
+    out[#out + 1] = v
+  elseif t == "boolean" then out[#out + 1] = v and "Ã" or "Â"
+  elseif t == "number" then
+    local i = math.tointeger(v)
+    if i then
+      if i >= 0 then
+        if i < 128 then out[#out + 1] = schar(i)
+        elseif i <= 0xff then out[#out + 1] = "Ì" .. schar(i)
+        elseif i <= 0xffff then out[#out + 1] = "Í" .. spack(">I2", i)
+        elseif i <= 0xffffffff then out[#out + 1] = "Î" .. spack(">I4", i)
+        else out[#out + 1] = "Ï" .. spack(">i8", i) end
+      else
+        if i >= -32 then out[#out + 1] = schar(i & 0xff)
+        elseif i >= -128 then out[#out + 1] = "Ð" .. spack(">i1", i)
+        elseif i >= -32768 then out[#out + 1] = "Ñ" .. spack(">i2", i)
+        elseif i >= -2147483648 then out[#out + 1] = "Ò" .. spack(">i4", i)
+        else out[#out + 1] = "Ó" .. spack(">i8", i) end
+      end
+    else
+      local f = spack(">f", v)
+      if sunpack(">f", f) == v then out[#out + 1] = "Ê" .. f
+      else out[#out + 1] = "Ë" .. spack(">d", v) end
+    end
+  elseif t == "table" then
+    if mp_is_array(v) then
+      local n = #v
+      out[#out + 1] = mp_len(n, 0x90, 15, 0xdc, 0xdd)
+      for i = 1, n do mp_encode(v[i], level + 1, out) end
+    else
+      local n = 0
+      for _ in pairs(v) do n = n + 1 end
+      out[#out + 1] = mp_len(n, 0x80, 15, 0xde, 0xdf)
+      for k, x in pairs(v) do
+        mp_encode(k, level + 1, out)
+        mp_encode(x, level + 1, out)
+      end
+    end
+  else out[#out + 1] = "À" end
+end
+cmsgpack.pack = function(...)
+  local n = select("#", ...)
+  if n == 0 then error("MessagePack pack needs input.", 2) end
+  local out = {}
+  for i = 1, n do mp_encode((select(i, ...)), 0, out) end
+  return concat(out)
+end
+local mp_decode
+local function mp_agg(s, p, n, map)
+  local t = {}
+  for i = 1, n do
+    local k, v
+    if map then
+      k, p = mp_decode(s, p)
+      v, p = mp_decode(s, p)
+      if k ~= nil then t[k] = v end
+    else
+      v, p = mp_decode(s, p)
+      t[i] = v
+    end
+  end
+  return t, p
+end
+mp_decode = function(s, p)
+  local c = sbyte(s, p)
+  if c == nil then error("Missing bytes in input.", 0) end
+  p = p + 1
+  if c < 0x80 then return c, p end
+  if c >= 0xe0 then return c - 256, p end
+  if c >= 0xa0 and c < 0xc0 then local n = c & 0x1f return ssub(s, p, p + n - 1), p + n end
+  if c >= 0x90 and c < 0xa0 then return mp_agg(s, p, c & 0x0f, false) end
+  if c >= 0x80 and c < 0x90 then return mp_agg(s, p, c & 0x0f, true) end
+  if c == 0xc0 then return nil, p end
+  if c == 0xc2 then return false, p end
+  if c == 0xc3 then return true, p end
+  if c == 0xca then return (sunpack(">f", s, p)), p + 4 end
+  if c == 0xcb then return (sunpack(">d", s, p)), p + 8 end
+  if c == 0xcc then return (sunpack(">I1", s, p)), p + 1 end
+  if c == 0xcd then return (sunpack(">I2", s, p)), p + 2 end
+  if c == 0xce then return (sunpack(">I4", s, p)), p + 4 end
+  if c == 0xcf then return (sunpack(">i8", s, p)), p + 8 end
+  if c == 0xd0 then return (sunpack(">i1", s, p)), p + 1 end
+  if c == 0xd1 then return (sunpack(">i2", s, p)), p + 2 end
+  if c == 0xd2 then return (sunpack(">i4", s, p)), p + 4 end
+  if c == 0xd3 then return (sunpack(">i8", s, p)), p + 8 end
+  if c == 0xd9 or c == 0xc4 then local n = sbyte(s, p) return ssub(s, p + 1, p + n), p + 1 + n end
+  if c == 0xda or c == 0xc5 then local n = sunpack(">I2", s, p) return ssub(s, p + 2, p + 1 + n), p + 2 + n end
+  if c == 0xdb or c == 0xc6 then local n = sunpack(">I4", s, p) return ssub(s, p + 4, p + 3 + n), p + 4 + n end
+  if c == 0xdc then return mp_agg(s, p + 2, (sunpack(">I2", s, p)), false) end
+  if c == 0xdd then return mp_agg(s, p + 4, (sunpack(">I4", s, p)), false) end
+  if c == 0xde then return mp_agg(s, p + 2, (sunpack(">I2", s, p)), true) end
+  if c == 0xdf then return mp_agg(s, p + 4, (sunpack(">I4", s, p)), true) end
+  error("Bad data format in input.", 0)
+end
+local function mp_unpack(s, limit, offset)
+  if type(s) ~= "string" then error("bad argument #1 (string expected)", 3) end
+  local p = offset + 1
+  local out, n = {}, 0
+  while p <= #s and (limit == 0 or n < limit) do
+    local ok, v, np = pcall(mp_decode, s, p)
+    if not ok then error(v, 3) end
+    n = n + 1
+    out[n] = v
+    p = np
+  end
+  local next_off = p > #s and -1 or p - 1
+  return next_off, n, out
+end
+cmsgpack.unpack = function(s)
+  local _, n, out = mp_unpack(s, 0, 0)
+  return table.unpack(out, 1, n)
+end
+cmsgpack.unpack_one = function(s, offset)
+  local off, n, out = mp_unpack(s, 1, offset or 0)
+  return off, table.unpack(out, 1, n)
+end
+cmsgpack.unpack_limit = function(s, limit, offset)
+  local off, n, out = mp_unpack(s, limit or 0, offset or 0)
+  return off, table.unpack(out, 1, n)
+end
+G.cmsgpack = cmsgpack
+
 -- redis ------------------------------------------------------------------------------------------
 local rcall, rpcall = __rcall, __rpcall
 local redis = {}
