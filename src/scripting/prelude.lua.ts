@@ -393,6 +393,38 @@ cmsgpack.unpack_limit = function(s, limit, offset)
 end
 G.cmsgpack = cmsgpack
 
+-- struct (Roberto Ierusalimschy's struct library, on string.pack: 'l' is 8 bytes as on 64-bit
+-- Redis, 's' a zero-terminated string; 'c0' is not supported) -----------------------------------
+local function struct_fmt(f)
+  if type(f) ~= "string" then error("bad argument #1 to 'struct' (string expected)", 3) end
+  return (sgsub(f, "([lLiIsc])(%d*)", function(c, n)
+    if c == "l" then return "i8" .. n elseif c == "L" then return "I8" .. n
+    elseif c == "i" or c == "I" then return c .. (n ~= "" and n or "4")
+    elseif c == "s" then return "z" .. n
+    else
+      if n == "" then n = "1" end
+      if n == "0" then error("'c0' is not supported", 4) end
+      return "c" .. n
+    end
+  end))
+end
+local spack_int = string.pack
+G.struct = {
+  pack = function(f, ...)
+    local tf = struct_fmt(f)
+    local args = table.pack(...)
+    for i = 1, args.n do
+      local v = args[i]
+      if type(v) == "number" and math.tointeger(v) == nil and not sfind(tf, "[fd]") then
+        args[i] = math.floor(v)
+      end
+    end
+    return spack_int(tf, table.unpack(args, 1, args.n))
+  end,
+  unpack = function(f, s, pos) return sunpack(struct_fmt(f), s, pos) end,
+  size = function(f) return string.packsize(struct_fmt(f)) end,
+}
+
 -- redis ------------------------------------------------------------------------------------------
 local rcall, rpcall = __rcall, __rpcall
 local redis = {}
