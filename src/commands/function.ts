@@ -119,6 +119,24 @@ function functionStatsCommand(c: Client): void {
   c.addInt(reg.functionCount);
 }
 
+/** FUNCTION DUMP / RESTORE need the RDB function payload (persistence, issue 7): not yet. */
+function functionDumpCommand(c: Client): void {
+  c.addError("ERR FUNCTION DUMP is not supported yet");
+}
+
+function functionRestoreCommand(c: Client, argv: string[]): void {
+  if (argv.length > 4) return addReplySubcommandSyntaxError(c, argv);
+  if (argv.length === 4) {
+    const p = argv[3].toLowerCase();
+    if (p !== "flush" && p !== "append" && p !== "replace") {
+      return c.addError(
+        "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.",
+      );
+    }
+  }
+  c.addError("ERR DUMP payload version or checksum are wrong");
+}
+
 function functionKillCommand(c: Client): void {
   scriptEngine(c.server).kill(c, false);
 }
@@ -242,6 +260,45 @@ export const functionCommands: CommandDef[] = [
         complexity: "O(1)",
         tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
       }),
+      cmd("restore", -3, "write denyoom noscript", [0, 0, 0], "scripting", functionRestoreCommand, {
+        summary: "Restore all the functions on the given payload",
+        since: "7.0.0",
+        group: G,
+        complexity: "O(N) where N is the number of functions on the payload",
+        tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+        arguments: [{ name: "serialized-value", type: "string" }, {
+          name: "policy",
+          type: "oneof",
+          optional: true,
+          arguments: [
+            { name: "flush", type: "pure-token", token: "FLUSH" },
+            { name: "append", type: "pure-token", token: "APPEND" },
+            { name: "replace", type: "pure-token", token: "REPLACE" },
+          ],
+        }],
+      }),
+      cmd("dump", 2, "noscript", [0, 0, 0], "scripting", functionDumpCommand, {
+        summary: "Dump all functions into a serialized binary payload",
+        since: "7.0.0",
+        group: G,
+        complexity: "O(N) where N is the number of functions",
+      }),
     ],
   }),
 ];
+
+// Subcommands in the order one Redis 7.0.15 process lists them (its dict order).
+const FUNCTION_ORDER = [
+  "kill",
+  "flush",
+  "list",
+  "stats",
+  "delete",
+  "help",
+  "load",
+  "restore",
+  "dump",
+];
+functionCommands[0].subcommands!.sort((a, b) =>
+  FUNCTION_ORDER.indexOf(a.name) - FUNCTION_ORDER.indexOf(b.name)
+);

@@ -108,6 +108,14 @@ function scriptFlushCommand(c: Client, argv: string[]): void {
   c.addOk();
 }
 
+/** SCRIPT DEBUG: the Lua debugger (LDB) is not implemented; NO is accepted. */
+function scriptDebugCommand(c: Client, argv: string[]): void {
+  const m = argv[2].toLowerCase();
+  if (m === "no") return c.addOk();
+  if (m === "yes" || m === "sync") return c.addError("ERR SCRIPT DEBUG is not supported");
+  c.addError("ERR Use SCRIPT DEBUG YES/SYNC/NO");
+}
+
 function scriptKillCommand(c: Client): void {
   scriptEngine(c.server).kill(c, true);
 }
@@ -249,6 +257,13 @@ export const scriptingCommands: CommandDef[] = [
         tips: ["request_policy:all_shards", "response_policy:agg_logical_and"],
         arguments: [{ name: "sha1", type: "string", multiple: true }],
       }),
+      cmd("kill", 2, "noscript allow_busy", [0, 0, 0], "scripting", scriptKillCommand, {
+        summary: "Kill the script currently in execution.",
+        since: "2.6.0",
+        group: G,
+        complexity: "O(1)",
+        tips: ["request_policy:all_shards", "response_policy:one_succeeded"],
+      }),
       cmd("flush", -2, "noscript", [0, 0, 0], "scripting", scriptFlushCommand, {
         summary: "Remove all the scripts from the script cache.",
         since: "2.6.0",
@@ -273,13 +288,6 @@ export const scriptingCommands: CommandDef[] = [
         group: G,
         complexity: "O(1)",
       }),
-      cmd("kill", 2, "noscript allow_busy", [0, 0, 0], "scripting", scriptKillCommand, {
-        summary: "Kill the script currently in execution.",
-        since: "2.6.0",
-        group: G,
-        complexity: "O(1)",
-        tips: ["request_policy:all_shards", "response_policy:one_succeeded"],
-      }),
       cmd("load", 3, "noscript stale", [0, 0, 0], "scripting", scriptLoadCommand, {
         summary: "Load the specified Lua script into the script cache.",
         since: "2.6.0",
@@ -287,6 +295,21 @@ export const scriptingCommands: CommandDef[] = [
         complexity: "O(N) with N being the length in bytes of the script body.",
         tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
         arguments: [{ name: "script", type: "string" }],
+      }),
+      cmd("debug", 3, "noscript", [0, 0, 0], "scripting", scriptDebugCommand, {
+        summary: "Set the debug mode for executed scripts.",
+        since: "3.2.0",
+        group: G,
+        complexity: "O(1)",
+        arguments: [{
+          name: "mode",
+          type: "oneof",
+          arguments: [
+            { name: "yes", type: "pure-token", token: "YES" },
+            { name: "sync", type: "pure-token", token: "SYNC" },
+            { name: "no", type: "pure-token", token: "NO" },
+          ],
+        }],
       }),
     ],
   }),
