@@ -4,9 +4,27 @@
  * subcommands are in src/commands/function.ts.
  */
 import type { Client } from "../server/client.ts";
-import { type ArgDoc, cmd, type CommandDef, type KeySpec } from "./types.ts";
+import {
+  type ArgDoc,
+  cmd,
+  CMD_DENYOOM,
+  CMD_MAY_REPLICATE,
+  CMD_STALE,
+  CMD_WRITE,
+  type CommandDef,
+  type KeySpec,
+} from "./types.ts";
 import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
-import { scriptEngine, sha1hex } from "../scripting/engine.ts";
+import {
+  extractShebangFlags,
+  SCRIPT_FLAG_ALLOW_OOM,
+  SCRIPT_FLAG_ALLOW_STALE,
+  SCRIPT_FLAG_EVAL_COMPAT_MODE,
+  SCRIPT_FLAG_NAMES,
+  SCRIPT_FLAG_NO_WRITES,
+  scriptEngine,
+  sha1hex,
+} from "../scripting/engine.ts";
 import { feedMonitors } from "../server/monitor.ts";
 import { fcallGeneric } from "../scripting/library.ts";
 
@@ -146,6 +164,47 @@ function fcallCommand(c: Client, argv: string[]): void {
 function fcallRoCommand(c: Client, argv: string[]): void {
   if (c.server.monitors.size !== 0) feedMonitors(c, argv);
   fcallGeneric(c, argv, true);
+}
+
+/** Redis's scriptFlagsToCmdFlags: declared script flags replace write/denyoom/stale. */
+function scriptFlagsToCmdFlags(cmdFlags: number, scriptFlags: number): number {
+  let f = cmdFlags & ~(CMD_STALE | CMD_DENYOOM | CMD_WRITE | CMD_MAY_REPLICATE);
+  if (!(scriptFlags & (SCRIPT_FLAG_ALLOW_OOM | SCRIPT_FLAG_NO_WRITES))) f |= CMD_DENYOOM;
+  if (!(scriptFlags & SCRIPT_FLAG_NO_WRITES)) f |= CMD_WRITE;
+  if (scriptFlags & SCRIPT_FLAG_ALLOW_STALE) f |= CMD_STALE;
+  return f;
+}
+
+/** evalGetCommandFlags: the flags of the script EVAL/EVALSHA would run. */
+function evalDynamicFlags(c: Client, argv: string[]): number {
+  const row = c.server.commands.lookup(argv)!;
+  const evalsha = row.name.startsWith("evalsha");
+  if (evalsha && argv[1].length !== 40) return row.flagBits!;
+  const e = scriptEngine(c.server);
+  const sha = evalsha ? argv[1].toLowerCase() : sha1hex(argv[1]);
+  let flags: number;
+  const cached = e.scripts.get(sha);
+  if (cached !== undefined) flags = cached.flags;
+  else {
+    if (evalsha) return row.flagBits!;
+    const she = extractShebangFlags(argv[1]);
+    if ("error" in she) return row.flagBits!;
+    flags = she.flags;
+  }
+  if (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) return row.flagBits!;
+  return scriptFlagsToCmdFlags(row.flagBits!, flags);
+}
+
+/** fcallGetCommandFlags. */
+function fcallDynamicFlags(c: Client, argv: string[]): number {
+  const row = c.server.commands.lookup(argv)!;
+  const reg = c.server.functions;
+  const lib = reg.functionLibrary.get(argv[1].toLowerCase());
+  if (lib === undefined) return row.flagBits!;
+  const info = reg.libraries.get(lib)!.functions.get(argv[1].toLowerCase())!;
+  let flags = 0;
+  for (const [n, bit] of SCRIPT_FLAG_NAMES) if (info.flags.includes(n)) flags |= bit;
+  return scriptFlagsToCmdFlags(row.flagBits!, flags);
 }
 
 /** EVAL/FCALL keys: argv[2] is numkeys, keys follow (Redis's evalGetKeys). */
@@ -314,3 +373,8 @@ export const scriptingCommands: CommandDef[] = [
     ],
   }),
 ];
+
+for (const row of scriptingCommands) {
+  if (row.name.startsWith("eval")) row.dynamicFlags = evalDynamicFlags;
+  else if (row.name.startsWith("fcall")) row.dynamicFlags = fcallDynamicFlags;
+}

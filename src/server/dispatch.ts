@@ -120,7 +120,7 @@ export function processCommand(c: Client, argv: string[]): void {
     return;
   }
   // CLIENT PAUSE: after every other guard, before MULTI queueing or the call.
-  if (server.pauseUntil !== 0 && mustWaitForPause(server, c, cmd)) {
+  if (server.pauseUntil !== 0 && mustWaitForPause(server, c, cmd, argv)) {
     c.postponedArgv = argv;
     c.lastCmd = cmd; // CLIENT LIST shows the command that waits
     server.postponedClients.add(c);
@@ -180,13 +180,13 @@ export function isLocalClient(c: Client): boolean {
 // client re-enters processCommand in the order it was postponed, then parses the rest of its
 // query buffer; replicas are never paused.
 
-function mustWaitForPause(server: Server, c: Client, cmd: CommandDef): boolean {
+function mustWaitForPause(server: Server, c: Client, cmd: CommandDef, argv: string[]): boolean {
   if (c.flagReplica) return false;
   if (server.pauseUntil < Date.now()) {
     endPause(server);
     return false;
   }
-  let flags = cmd.flagBits!;
+  let flags = cmd.dynamicFlags ? cmd.dynamicFlags(c, argv) : cmd.flagBits!;
   // EXEC counts as a write when a write command is queued (Redis's mstate.cmd_flags).
   if (c.multiQueue !== null && isExec(cmd)) flags |= c.multiCmdFlags;
   return !server.pauseWrites || (flags & (CMD_WRITE | CMD_MAY_REPLICATE)) !== 0;

@@ -222,7 +222,8 @@ export function disableTracking(c: Client): void {
 export function trackingCallStart(c: Client): Client | null {
   const t = tracking(c.server);
   const prev = t.current !== null && !t.current.closed ? t.current : null;
-  t.current = c;
+  // A script's commands run for its caller (Redis's current_client stays the caller).
+  t.current = c.flagScript && scriptCaller.current !== null ? scriptCaller.current : c;
   return prev;
 }
 
