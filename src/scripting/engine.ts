@@ -855,23 +855,26 @@ export class ScriptEngine {
     this.scriptsBytes = 0;
   }
 
-  /** Set KEYS and ARGV in the script environment. */
+  /** Set KEYS and ARGV in the script environment (raw sets behind the read-only proxy). */
   setKeysArgv(argv: string[], first: number, numkeys: number): void {
     const l = this.lua;
-    l.getGlobal("__host");
-    l.getField(-1, "setargs");
+    l.getGlobal("__genv");
+    const g = l.absIndex(-1);
+    l.pushStr("KEYS");
     l.newTable(numkeys, 0);
     for (let i = 0; i < numkeys; i++) {
       l.pushStr(argv[first + i]);
       l.rawSetI(-2, i + 1);
     }
+    l.m._lua_rawset(l.L, g);
     const nargs = argv.length - first - numkeys;
+    l.pushStr("ARGV");
     l.newTable(nargs, 0);
     for (let i = 0; i < nargs; i++) {
       l.pushStr(argv[first + numkeys + i]);
       l.rawSetI(-2, i + 1);
     }
-    l.pcall(2, 0, 0);
+    l.m._lua_rawset(l.L, g);
     l.pop();
   }
 

@@ -527,6 +527,7 @@ genv.rawset = function(t, k, v)
   if getmetatable(t) == protected then error("Attempt to modify a readonly table", 2) end
   return rawset(t, k, v)
 end
+__genv = genv
 genv.loadstring = function(s, name) return load(s, name or s, "t", env) end
 genv.load = function(s, name) return load(s, name, "t", env) end
 
