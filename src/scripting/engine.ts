@@ -684,6 +684,8 @@ export class ScriptEngine {
     const wasInExec = server.inExec;
     server.inExec = true;
     scriptCaller.current = ctx.caller;
+    scriptCaller.cmd = this.#row ?? null;
+    scriptCaller.argv = ctx.argv;
     ctx.sliceStart = performance.now();
     this.sc.db = ctx.db;
     let st: number;
@@ -693,6 +695,7 @@ export class ScriptEngine {
     } finally {
       server.inExec = wasInExec;
       scriptCaller.current = null;
+      scriptCaller.cmd = null;
       ctx.db = this.sc.db;
     }
     if (st === LUA_YIELD) {

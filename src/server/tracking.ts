@@ -242,12 +242,15 @@ export function trackingCallEnd(
   const t = server.tracking!;
   const st = c.tracking;
   if ((cmd.flagBits! & CMD_READONLY) !== 0) {
-    // A script's read-only commands are remembered for the script's caller; a read-only script
-    // itself is not (its commands are), as Redis 7.0's call().
-    const target = c.flagScript && scriptCaller.current !== null ? scriptCaller.current : c;
+    // A read-only command run by a script makes the caller remember the keys the script declared
+    // (EVAL's keys); a read-only script itself remembers nothing (Redis 7.0.15's call()).
+    const sc = c.flagScript ? scriptCaller : null;
+    const target = sc !== null && sc.current !== null ? sc.current : c;
     const ts = target.tracking;
-    if (ts !== null && !ts.bcast && !RO_SCRIPT_COMMANDS.has(cmd.name)) {
-      rememberKeys(t, target, cmd, argv);
+    if (ts !== null && !ts.bcast) {
+      if (target !== c) {
+        if (sc!.cmd !== null) rememberKeys(t, target, sc!.cmd, sc!.argv);
+      } else if (!RO_SCRIPT_COMMANDS.has(cmd.name)) rememberKeys(t, c, cmd, argv);
     }
   }
   t.current = prev;
@@ -262,7 +265,11 @@ export function trackingCallEnd(
 }
 
 /** The client whose script is running (set by src/scripting/engine.ts). */
-export const scriptCaller: { current: Client | null } = { current: null };
+export const scriptCaller: {
+  current: Client | null;
+  cmd: CommandDef | null;
+  argv: string[];
+} = { current: null, cmd: null, argv: [] };
 const RO_SCRIPT_COMMANDS = new Set(["eval_ro", "evalsha_ro", "fcall_ro"]);
 
 /**
