@@ -276,6 +276,8 @@ export class Lua {
 
 /** Redis's %.17g for numbers passed to redis.call. */
 export function luaNumberArg(n: number): string {
+  // Integers below 1e17 print their digits under %.17g: skip the general formatter (hot path).
+  if (Number.isInteger(n) && n < 1e17 && n > -1e17 && !Object.is(n, -0)) return String(n);
   return formatG(n, 17);
 }
 
