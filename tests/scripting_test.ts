@@ -6,6 +6,7 @@ import { createClient, defineScript } from "redis";
 import { Redis } from "ioredis";
 import { assertEquals, assertMatch } from "../src/testing/assert.ts";
 import { RespConn, RespError, type RunningServer, startServer } from "./helpers.ts";
+import { encodeCommand } from "../src/protocol/decode.ts";
 
 async function withServer(fn: (s: RunningServer) => Promise<void>): Promise<void> {
   const s = await startServer();
@@ -165,6 +166,56 @@ Deno.test("e2e raw: binary-safe strings, RESP3 conversion, globals protection", 
       );
     } finally {
       c.close();
+    }
+  });
+});
+
+Deno.test("e2e raw: a script past busy-reply-threshold yields: -BUSY, SCRIPT KILL, UNKILLABLE", async () => {
+  await withServer(async (s) => {
+    const a = await RespConn.connect(s.port);
+    const b = await RespConn.connect(s.port);
+    try {
+      assertEquals(await b.send("CONFIG", "SET", "busy-reply-threshold", "50"), "OK");
+      assertEquals(
+        await b.send("SCRIPT", "KILL"),
+        new RespError("NOTBUSY No scripts in execution right now."),
+      );
+      await a.write(encodeCommand(["EVAL", "local i = 0 while true do i = i + 1 end", "0"]));
+      let r: unknown = null;
+      for (let i = 0; i < 100; i++) {
+        r = await b.send("PING");
+        if (r instanceof RespError) break;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      assertEquals(
+        r,
+        new RespError(
+          "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+        ),
+      );
+      assertEquals(
+        await b.send("FUNCTION", "KILL"),
+        new RespError(
+          "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+        ),
+      );
+      assertEquals(await b.send("SCRIPT", "KILL"), "OK");
+      assertMatch(
+        String(await a.read()),
+        /^ERR Script killed by user with SCRIPT KILL\.\.\. script: f_[0-9a-f]{40}, on @user_script:1\.$/,
+      );
+      assertEquals(await a.send("PING"), "PONG");
+      // A script that wrote cannot be killed.
+      await a.write(encodeCommand(["EVAL", "redis.call('SET', 'w', 1) while true do end", "0"]));
+      for (let i = 0; i < 100; i++) {
+        r = await b.send("SCRIPT", "KILL");
+        if (String(r).startsWith("UNKILLABLE")) break;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      assertMatch(String(r), /^UNKILLABLE Sorry the script already executed write commands/);
+    } finally {
+      a.close();
+      b.close();
     }
   });
 });
