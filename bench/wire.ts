@@ -105,6 +105,20 @@ export const TESTS: BenchTest[] = [
   { name: "LRANGE_300", test: "lrange_300", scale: 0.1 },
   { name: "LRANGE_500", test: "lrange_500", scale: 0.05 },
   { name: "LRANGE_600", test: "lrange_600", scale: 0.05 },
+  // Streams, as `redis-benchmark ... XADD mystream '*' field value` runs them.
+  { name: "XADD", command: ["XADD", "mystream", "*", "field", "value"] },
+  {
+    name: "XRANGE_100",
+    command: ["XRANGE", "xr100", "-", "+", "COUNT", "100"],
+    scale: 0.2,
+    setup: [
+      ["DEL", "xr100"],
+      ...Array.from(
+        { length: 100 },
+        (_, i) => ["XADD", "xr100", `${i + 1}-0`, "field", value10(i + 1), "n", String(i + 1)],
+      ),
+    ],
+  },
   // Geo: GEOADD points near (13, 38) (redis-benchmark fills __rand_int__ with 12 digits, so
   // "13.__rand_int__" is a valid longitude); GEOSEARCH around a fixed point of 10,000 points spread
   // over 1x1 degree (a 5 km radius holds ~76 of them, its 9 cells ~850).
@@ -137,7 +151,6 @@ export const TESTS: BenchTest[] = [
     setup: [...geoBenchPoints()],
     scale: 0.05,
   },
-  // Custom rows look like: { name: "XADD", command: ["XADD", "s", "*", "f", "v"] },
   // Scripting: EVALSHA of scripts loaded by the setup (redis.call round trips through the engine).
   {
     name: "EVALSHA_INCR",
@@ -241,6 +254,15 @@ export const DATASETS: Dataset[] = [
     default: false,
     commands: (n) => batched(n, 100, ["ZADD", "z"], (i) => [String(i), `m:${i}`]),
     checks: (n) => [{ command: ["DBSIZE"], expect: 1 }, { command: ["ZCARD", "z"], expect: n }],
+  },
+  {
+    name: "stream",
+    description: "one stream s of N entries, 2 fields each: f1 -> N, f2 -> 10-byte value (XADD)",
+    default: false,
+    commands: function* (n) {
+      for (let i = 1; i <= n; i++) yield ["XADD", "s", `${i}-0`, "f1", String(i), "f2", value10(i)];
+    },
+    checks: (n) => [{ command: ["DBSIZE"], expect: 1 }, { command: ["XLEN", "s"], expect: n }],
   },
   {
     name: "hash",

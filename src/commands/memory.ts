@@ -23,6 +23,7 @@ import { ListValue } from "../types/list.ts";
 import { HashObject } from "../types/hash.ts";
 import { SetObject } from "../types/set.ts";
 import { ZSet } from "../types/zset.ts";
+import { StreamValue } from "../types/stream.ts";
 import { purgeMemory } from "../server/memory.ts";
 import type { Server } from "../server/server.ts";
 import { EXPIRE_COST, KEY_OVERHEAD } from "../store/accounting.ts";
@@ -79,6 +80,7 @@ export function valueBytes(v: RValue, samples: number): number {
     return OBJECT +
       sampled(take(members, (m) => ENTRY + stringBytes(m) + 2 * SLOT), v.size, samples);
   }
+  if (v instanceof StreamValue) return v.memory(Number.isFinite(samples) ? samples : 0);
   return OBJECT;
 }
 

@@ -24,6 +24,7 @@ import { pubsubCommands } from "./pubsub.ts";
 import { introspectionCommands } from "./introspection.ts";
 import { bitmapCommands } from "./bitops.ts";
 import { hyperloglogCommands } from "./hyperloglog.ts";
+import { streamCommands } from "./streams.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
@@ -47,4 +48,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...introspectionCommands,
   ...bitmapCommands,
   ...hyperloglogCommands,
+  ...streamCommands,
 ];

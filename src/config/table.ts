@@ -557,6 +557,8 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     unsigned: true,
   }),
   mem("hll-sparse-max-bytes", 3000, 0n, LONG_MAX, { unsigned: true }),
+  mem("stream-node-max-bytes", 4096, 0n, LONG_MAX, { unsigned: true }),
+  int("stream-node-max-entries", 100, 0n, LONG_MAX),
   mem("client-query-buffer-limit", 1024 * 1024 * 1024, 1024n * 1024n, LONG_MAX, {
     unsigned: true,
   }),

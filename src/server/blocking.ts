@@ -1,5 +1,6 @@
 /**
- * Blocking commands (Redis 7.0's blocked.c for keys): BLPOP & co., BZPOPMIN & co., later XREAD.
+ * Blocking commands (Redis 7.0's blocked.c for keys): BLPOP & co., BZPOPMIN & co., XREAD and
+ * XREADGROUP (src/commands/streams.ts).
  *
  * A command parses its timeout with `parseTimeout` (seconds as a long double, Redis's errors; the
  * result is an absolute deadline in ms, 0 = forever) and, when it finds nothing to serve and
@@ -19,7 +20,8 @@
  * the order they blocked; `serve(c, key)` either writes the client's reply and returns true (the
  * client is unblocked; a served error reply counts too), or returns false (the value is not one
  * this client waits for: it stays blocked, as Redis 7.0 does for a key of another type). Serving
- * stops as soon as the key no longer exists. Serving may make other keys ready (BLMOVE's
+ * stops as soon as the key no longer exists, except for clients that block with `serveMissing`
+ * (XREADGROUP: a deleted stream key wakes them with an error). Serving may make other keys ready (BLMOVE's
  * destination): those are served in a further round. Served clients are then resumed: their
  * output is flushed and whatever they pipelined after the blocking command runs.
  *
@@ -53,6 +55,8 @@ export interface BlockState {
   silent: boolean;
   /** Absolute timeout (ms since the epoch), 0 for none. */
   deadline: number;
+  /** Offered its keys even when they no longer exist (XREADGROUP replies an error then). */
+  serveMissing: boolean;
 }
 
 /**
@@ -89,6 +93,7 @@ export function blockForKeys(
   deadline: number,
   serve: ServeFn,
   onTimeout: TimeoutFn,
+  serveMissing = false,
 ): void {
   const server = c.server;
   const db = c.db;
@@ -99,6 +104,7 @@ export function blockForKeys(
     onTimeout,
     timer: undefined,
     deadline,
+    serveMissing,
     silent: c.replyMode === "skip" && c.replySkipArmed,
   };
   for (const key of keys) {
@@ -162,6 +168,23 @@ export function scanDatabaseForReadyKeys(db: Db): void {
   for (const key of db.blockingKeys.keys()) {
     const v = db.dict.get(key);
     if (v === undefined || typeof v === "string" || db.keyIsExpired(key)) continue;
+    db.signalKeyAsReady(key);
+  }
+}
+
+/**
+ * Redis's scanDatabaseForDeletedStreams: keys of `db` that clients wait for and that held a stream
+ * in `before` but hold none in `after` (null: flushed) are made ready, so blocked XREADGROUP
+ * clients get their error. FLUSHDB calls it before the data goes (before = after's db = db); SWAPDB
+ * after the swap, with the other db holding the old contents.
+ */
+export function scanDatabaseForDeletedStreams(db: Db, before: Db, after: Db | null): void {
+  if (db.blockingKeys.size === 0) return;
+  for (const key of db.blockingKeys.keys()) {
+    const was = before.dict.get(key);
+    if (was === undefined || typeof was === "string" || was.type !== "stream") continue;
+    const now = after?.dict.get(key);
+    if (now !== undefined && typeof now !== "string" && now.type === "stream") continue;
     db.signalKeyAsReady(key);
   }
 }
@@ -282,9 +305,9 @@ function serveKey(server: Server, db: Db, key: string, served: Client[]): void {
   if (q === undefined) return;
   server.cmdTime = Date.now();
   for (const c of [...q]) {
-    if (!db.exists(key)) return;
     const st = server.blockedClients.get(c);
     if (st === undefined || st.db !== db) continue;
+    if (!st.serveMissing && !db.exists(key)) continue;
     if (c.closed) {
       // Killed, its read loop not yet finished: it must not consume data.
       unblockOnClose(c);

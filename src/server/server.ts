@@ -4,7 +4,12 @@
  */
 import { Db, type DbHooks } from "../store/db.ts";
 import { Client } from "./client.ts";
-import { type BlockState, scanDatabaseForReadyKeys, unblockOnClose } from "./blocking.ts";
+import {
+  type BlockState,
+  scanDatabaseForDeletedStreams,
+  scanDatabaseForReadyKeys,
+  unblockOnClose,
+} from "./blocking.ts";
 import { Stats } from "./stats.ts";
 import { CommandTable } from "../commands/table.ts";
 import { ALL_COMMANDS } from "../commands/mod.ts";
@@ -289,7 +294,10 @@ export class Server {
   signalFlushedDb(dbid: number, _async: boolean): void {
     const from = dbid === -1 ? 0 : dbid;
     const to = dbid === -1 ? this.dbs.length - 1 : dbid;
-    for (let i = from; i <= to; i++) touchAllWatchedKeysInDb(this, i, this.dbs[i], null);
+    for (let i = from; i <= to; i++) {
+      touchAllWatchedKeysInDb(this, i, this.dbs[i], null);
+      scanDatabaseForDeletedStreams(this.dbs[i], this.dbs[i], null);
+    }
     trackingInvalidateKeysOnFlush(this);
   }
 
@@ -300,6 +308,8 @@ export class Server {
     touchAllWatchedKeysInDb(this, id2, this.dbs[id1], this.dbs[id2]);
     scanDatabaseForReadyKeys(this.dbs[id1]);
     scanDatabaseForReadyKeys(this.dbs[id2]);
+    scanDatabaseForDeletedStreams(this.dbs[id1], this.dbs[id2], this.dbs[id1]);
+    scanDatabaseForDeletedStreams(this.dbs[id2], this.dbs[id1], this.dbs[id2]);
   }
 
   /** Everything a running server does periodically, at `hz`. */

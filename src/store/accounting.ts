@@ -27,6 +27,7 @@ import { ListValue } from "../types/list.ts";
 import { HashObject } from "../types/hash.ts";
 import { SetObject } from "../types/set.ts";
 import { ZSet } from "../types/zset.ts";
+import { StreamValue } from "../types/stream.ts";
 
 /** One Map entry: 3 slots plus its share of the bucket array, at an average load factor. */
 export const MAP_ENTRY = 37;
@@ -82,6 +83,7 @@ export function estimateObject(v: RObject): number {
     }
     return OBJECT + Math.round((sum / k + MAP_ENTRY + 16 + 16) * n);
   }
+  if (v instanceof StreamValue) return v.memory(SAMPLES);
   return OBJECT;
 }
 

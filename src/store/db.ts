@@ -221,6 +221,12 @@ export class Db {
 
   /** Remove unconditionally (no expiry check). */
   removeKey(key: string): boolean {
+    // A deleted stream wakes the XREADGROUP clients blocked on it (with an error).
+    if (
+      this.blockingKeys.size !== 0 && (this.dict.get(key) as RObject | undefined)?.type === "stream"
+    ) {
+      this.signalKeyAsReady(key);
+    }
     if (memPolicy.accounting) {
       const v = this.dict.get(key);
       if (v === undefined) return false;
