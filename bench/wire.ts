@@ -45,6 +45,7 @@
  *                       E.g. REXIS_BENCH_SERVER=redis-server to check the bench against Redis itself.
  *   REDIS_BENCH_SERVER  command that starts the reference Redis (default: redis-server), same rules.
  */
+import { createHash } from "node:crypto";
 
 // ---------------------------------------------------------------------------------------------
 // Tables: add rows here.
@@ -69,6 +70,13 @@ export interface BenchTest {
   csvRow?: string;
   /** Commands sent to each server once before the test's warm-up (data the command reads). */
   setup?: string[][];
+}
+
+const LUA_INCR = "return redis.call('INCR', KEYS[1])";
+const LUA_10HSET = "for i = 1, 10 do redis.call('HSET', KEYS[1], 'f' .. i, i) end return 10";
+
+function sha1(s: string): string {
+  return createHash("sha1").update(s).digest("hex");
 }
 
 /** `n` PFADD arguments (elements), for HLL setups. */
@@ -142,6 +150,18 @@ export const TESTS: BenchTest[] = [
     ],
     setup: [...geoBenchPoints()],
     scale: 0.05,
+  },
+  // Scripting: EVALSHA of scripts loaded by the setup (redis.call round trips through the engine).
+  {
+    name: "EVALSHA_INCR",
+    command: ["EVALSHA", sha1(LUA_INCR), "1", "ctr:__rand_int__"],
+    setup: [["SCRIPT", "LOAD", LUA_INCR]],
+  },
+  {
+    name: "EVALSHA_10HSET",
+    command: ["EVALSHA", sha1(LUA_10HSET), "1", "h:__rand_int__"],
+    scale: 0.3,
+    setup: [["SCRIPT", "LOAD", LUA_10HSET]],
   },
   // HyperLogLog and bitmaps (WASM kernels).
   { name: "PFADD", command: ["PFADD", "hll", "__rand_int__"] },

@@ -102,7 +102,7 @@ Deno.test("COMMAND DOCS: map of name -> doc, subcommands as a map", () => {
   ]);
   const [, fn] = t.exec(c, "COMMAND", "DOCS", "function") as [string, unknown[]];
   assertEquals(fn.slice(-2, -1), ["subcommands"]);
-  assertEquals((fn.at(-1) as unknown[])[0], "function|flush");
+  assert((fn.at(-1) as unknown[]).includes("function|flush"));
   const [, debug] = t.exec(c, "COMMAND", "DOCS", "debug") as [string, unknown[]];
   assertEquals(debug.slice(-2), ["doc_flags", ["syscmd"]]);
   const [, kill] = t.exec(c, "COMMAND", "DOCS", "client|kill") as [string, unknown[]];

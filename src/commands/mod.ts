@@ -12,6 +12,7 @@ import { commandCommands } from "./command.ts";
 import { clientCommands } from "./client.ts";
 import { serverCommands } from "./server.ts";
 import { functionCommands } from "./function.ts";
+import { scriptingCommands } from "./scripting.ts";
 import { transactionCommands } from "./transactions.ts";
 import { setCommands } from "./sets.ts";
 import { hashCommands } from "./hashes.ts";
@@ -38,6 +39,7 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...clientCommands,
   ...serverCommands,
   ...functionCommands,
+  ...scriptingCommands,
   ...transactionCommands,
   ...setCommands,
   ...hashCommands,

@@ -7,6 +7,7 @@
  * with (clients gate features on it); `rexis_version` is ours. Memory figures come from V8
  * (`mem_allocator:v8`): used_memory is heap in use plus external memory.
  */
+import { existingScriptEngine } from "../scripting/engine.ts";
 import os from "node:os";
 import process from "node:process";
 import type { Client } from "../server/client.ts";
@@ -211,6 +212,11 @@ function memorySection(server: Server): string {
   } catch { /* unknown */ }
   const maxmemory = Number(conf(server, "maxmemory", 0));
   const fn = server.functions;
+  const se = existingScriptEngine(server);
+  const lua = se ? se.luaMemory() : 0;
+  const scriptsMem = se ? se.scriptsBytes + se.scripts.size * 100 : 0;
+  let fnMem = 0;
+  for (const lib of fn.libraries.values()) fnMem += lib.code.length + 200 * lib.functions.size;
   const ratio = (a: number, b: number) => (b > 0 ? a / b : 0).toFixed(2);
   return lines("Memory", [
     ["used_memory", used],
@@ -229,19 +235,19 @@ function memorySection(server: Server): string {
     ["allocator_resident", resident],
     ["total_system_memory", total],
     ["total_system_memory_human", bytesToHuman(total)],
-    ["used_memory_lua", 0],
-    ["used_memory_vm_eval", 0],
-    ["used_memory_lua_human", "0B"],
-    ["used_memory_scripts_eval", 0],
-    ["number_of_cached_scripts", 0],
+    ["used_memory_lua", lua],
+    ["used_memory_vm_eval", lua],
+    ["used_memory_lua_human", bytesToHuman(lua)],
+    ["used_memory_scripts_eval", scriptsMem],
+    ["number_of_cached_scripts", se ? se.scripts.size : 0],
     ["number_of_functions", fn.functionCount],
     ["number_of_libraries", fn.libraryCount],
     ["used_memory_vm_functions", 0],
-    ["used_memory_vm_total", 0],
-    ["used_memory_vm_total_human", "0B"],
-    ["used_memory_functions", 0],
-    ["used_memory_scripts", 0],
-    ["used_memory_scripts_human", "0B"],
+    ["used_memory_vm_total", lua],
+    ["used_memory_vm_total_human", bytesToHuman(lua)],
+    ["used_memory_functions", fnMem],
+    ["used_memory_scripts", scriptsMem + fnMem],
+    ["used_memory_scripts_human", bytesToHuman(scriptsMem + fnMem)],
     ["maxmemory", maxmemory],
     ["maxmemory_human", bytesToHuman(maxmemory)],
     ["maxmemory_policy", String(conf(server, "maxmemory-policy", "noeviction"))],

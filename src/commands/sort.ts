@@ -23,8 +23,7 @@
  * Weight and GET keys are read with lookupKeyRead (they count as keyspace hits and misses).
  *
  * Deviations: BY/GET patterns are allowed regardless of ACL key patterns (Redis refuses them
- * unless the user may read every key) and cluster mode does not exist; the Lua rule that a
- * dontsort SORT of a set is sorted inside scripts does not apply until scripting exists. Redis
+ * unless the user may read every key) and cluster mode does not exist. Redis
  * tests `errno == ERANGE` after strtod without clearing errno first, so after one out-of-range
  * weight its later numeric SORTs may fail spuriously until errno is reset; that bug is not copied.
  */
@@ -162,8 +161,9 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
   else if (sortval instanceof ListValue) kind = "list";
   else return c.addErrorWrongType();
 
-  // A set in its iteration order would differ between master and replica: sort it when stored.
-  if (dontsort && kind === "set" && storekey !== null) {
+  // A set in its iteration order would differ between master and replica: sort it when stored,
+  // or when a script reads it.
+  if (dontsort && kind === "set" && (storekey !== null || c.flagScript)) {
     dontsort = false;
     alpha = true;
     sortby = null;

@@ -585,6 +585,10 @@ function xreadCommand(c: Client, argv: string[]): void {
     const more = argv.length - i - 1;
     const o = argv[i];
     if (eqi(o, "BLOCK") && more) {
+      // Redis keeps this error for scripts (older than DENY_BLOCKING): BLOCK makes no sense there.
+      if (c.flagScript) {
+        return c.addError(`ERR ${argv[0]} command is not allowed with BLOCK option from scripts`);
+      }
       i++;
       const v = getLongLong(c, argv[i], "timeout is not an integer or out of range");
       if (v === null) return;

@@ -81,6 +81,11 @@ export interface CommandDef {
   getKeys?: (argv: string[]) => number[];
   /** Key-spec flags of each key getKeys found (COMMAND GETKEYSANDFLAGS), as Redis's getkeys_proc. */
   getKeyFlags?: (argv: string[], keys: number[]) => string[][];
+  /**
+   * Flags that depend on the arguments (EVAL/FCALL: a script's declared flags replace write,
+   * denyoom, stale and may_replicate, as Redis's getCommandFlags): used by the CLIENT PAUSE guard.
+   */
+  dynamicFlags?: (c: Client, argv: string[]) => number;
   /** Set by the table builder. */
   fullName?: string;
   parent?: CommandDef;

@@ -604,6 +604,8 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   bool("appendonly", false, {
     validate: (v) => v ? "AOF persistence is not implemented yet" : null,
   }),
+  // LUA SCRIPTING (busy-reply-threshold is the 7.0 name; lua-time-limit the older alias)
+  int("busy-reply-threshold", 5000, 0n, LONG_MAX, { alias: "lua-time-limit" }),
   // SLOW LOG
   int("slowlog-log-slower-than", 10000, -1n, LONG_MAX),
   int("slowlog-max-len", 128, 0n, LONG_MAX, { unsigned: true }),

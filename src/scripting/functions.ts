@@ -1,7 +1,7 @@
 /**
  * The FUNCTION library registry (Redis 7 functions). A library is a named unit of code registered
- * with FUNCTION LOAD that exports functions callable with FCALL. For now the registry only holds
- * libraries and can be flushed (FUNCTION FLUSH); loading and calling are added with scripting.
+ * with FUNCTION LOAD that exports functions callable with FCALL. Loading and calling are in
+ * src/scripting/library.ts (this file stays free of the engine: server.ts imports it).
  */
 
 /** One function exported by a library. */
@@ -21,6 +21,8 @@ export interface FunctionLibrary {
 
 export class FunctionRegistry {
   readonly libraries = new Map<string, FunctionLibrary>();
+  /** Function name → its library's name (function names are unique across libraries). */
+  readonly functionLibrary = new Map<string, string>();
 
   /** Number of libraries (INFO number_of_libraries). */
   get libraryCount(): number {
@@ -37,5 +39,6 @@ export class FunctionRegistry {
   /** FUNCTION FLUSH: forget every library. */
   flush(): void {
     this.libraries.clear();
+    this.functionLibrary.clear();
   }
 }

@@ -7,6 +7,7 @@ import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
 import {
   CMD_ADMIN,
+  CMD_ALLOW_BUSY,
   CMD_FAST,
   CMD_MAY_REPLICATE,
   CMD_NO_AUTH,
@@ -129,8 +130,13 @@ export function processCommand(c: Client, argv: string[]): void {
     );
     return;
   }
+  // A script is running past busy-reply-threshold (src/scripting/engine.ts): only allow_busy.
+  if (server.busyScriptError !== null && (cmd.flagBits! & CMD_ALLOW_BUSY) === 0) {
+    rejectCommand(c, cmd, server.busyScriptError, argv);
+    return;
+  }
   // CLIENT PAUSE: after every other guard, before MULTI queueing or the call.
-  if (server.pauseUntil !== 0 && mustWaitForPause(server, c, cmd)) {
+  if (server.pauseUntil !== 0 && mustWaitForPause(server, c, cmd, argv)) {
     c.postponedArgv = argv;
     c.lastCmd = cmd; // CLIENT LIST shows the command that waits
     server.postponedClients.add(c);
@@ -190,13 +196,13 @@ export function isLocalClient(c: Client): boolean {
 // client re-enters processCommand in the order it was postponed, then parses the rest of its
 // query buffer; replicas are never paused.
 
-function mustWaitForPause(server: Server, c: Client, cmd: CommandDef): boolean {
+function mustWaitForPause(server: Server, c: Client, cmd: CommandDef, argv: string[]): boolean {
   if (c.flagReplica) return false;
   if (server.pauseUntil < Date.now()) {
     endPause(server);
     return false;
   }
-  let flags = cmd.flagBits!;
+  let flags = cmd.dynamicFlags ? cmd.dynamicFlags(c, argv) : cmd.flagBits!;
   // EXEC counts as a write when a write command is queued (Redis's mstate.cmd_flags).
   if (c.multiQueue !== null && isExec(cmd)) flags |= c.multiCmdFlags;
   return !server.pauseWrites || (flags & (CMD_WRITE | CMD_MAY_REPLICATE)) !== 0;
@@ -292,6 +298,14 @@ function silenceReply(c: Client, from: number): void {
 
 const TIME_ORIGIN = performance.timeOrigin;
 let prevErrCount = 0;
+
+/**
+ * Errors counted so far belong to the command that just had them (Redis's incrCommandStatsOnError
+ * updating prev_err_count): used by scripts after a command they called was rejected.
+ */
+export function syncErrorCount(server: Server): void {
+  prevErrCount = server.stats.totalErrorReplies;
+}
 
 /** Run a command's handler and account for it. */
 export function call(c: Client, cmd: CommandDef, argv: string[]): void {

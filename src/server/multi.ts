@@ -76,7 +76,7 @@ export function queueMultiCommand(c: Client, cmd: CommandDef, argv: string[]): v
   if (c.dirtyCas || c.dirtyExec) return;
   if (q.length === c.multiAlloc) c.multiAlloc = c.multiAlloc === 0 ? 2 : c.multiAlloc * 2;
   q.push({ cmd, argv });
-  c.multiCmdFlags |= cmd.flagBits!;
+  c.multiCmdFlags |= cmd.dynamicFlags ? cmd.dynamicFlags(c, argv) : cmd.flagBits!;
   let len = 0;
   for (let i = 0; i < argv.length; i++) len += argv[i].length;
   c.multiArgvSums += len + ARGV_PTR_SIZE * argv.length;

@@ -75,6 +75,8 @@ export class Server {
   dirty = 0;
   /** True while EXEC runs its queued commands (blocking commands must not block then). */
   inExec = false;
+  /** A script passed busy-reply-threshold and yields: the -BUSY text, null otherwise. */
+  busyScriptError: string | null = null;
   /** Blocking commands (src/server/blocking.ts): who is blocked, and dbs with ready keys. */
   readonly blockedClients = new Map<Client, BlockState>();
   readonly readyDbs = new Set<Db>();

@@ -222,7 +222,8 @@ export function disableTracking(c: Client): void {
 export function trackingCallStart(c: Client): Client | null {
   const t = tracking(c.server);
   const prev = t.current !== null && !t.current.closed ? t.current : null;
-  t.current = c;
+  // A script's commands run for its caller (Redis's current_client stays the caller).
+  t.current = c.flagScript && scriptCaller.current !== null ? scriptCaller.current : c;
   return prev;
 }
 
@@ -240,8 +241,17 @@ export function trackingCallEnd(
   const server = c.server;
   const t = server.tracking!;
   const st = c.tracking;
-  if (st !== null && !st.bcast && (cmd.flagBits! & CMD_READONLY) !== 0) {
-    rememberKeys(t, c, cmd, argv);
+  if ((cmd.flagBits! & CMD_READONLY) !== 0) {
+    // A read-only command run by a script makes the caller remember the keys the script declared
+    // (EVAL's keys); a read-only script itself remembers nothing (Redis 7.0.15's call()).
+    const sc = c.flagScript ? scriptCaller : null;
+    const target = sc !== null && sc.current !== null ? sc.current : c;
+    const ts = target.tracking;
+    if (ts !== null && !ts.bcast) {
+      if (target !== c) {
+        if (sc!.cmd !== null) rememberKeys(t, target, sc!.cmd, sc!.argv);
+      } else if (!RO_SCRIPT_COMMANDS.has(cmd.name)) rememberKeys(t, c, cmd, argv);
+    }
   }
   t.current = prev;
   if (prev !== null || server.inExec) return;
@@ -253,6 +263,14 @@ export function trackingCallEnd(
   ) st.caching = false;
   if (server.trackingClients !== 0) trackingLimitUsedSlots(server);
 }
+
+/** The client whose script is running (set by src/scripting/engine.ts). */
+export const scriptCaller: {
+  current: Client | null;
+  cmd: CommandDef | null;
+  argv: string[];
+} = { current: null, cmd: null, argv: [] };
+const RO_SCRIPT_COMMANDS = new Set(["eval_ro", "evalsha_ro", "fcall_ro"]);
 
 /**
  * A refused command (dispatch.rejectCommand) also ends the CACHING flag, as Redis's resetClient

@@ -1,0 +1,303 @@
+/**
+ * The Lua engine: one Lua state (wasmoon's Lua 5.4 build, driven through its raw C API exports)
+ * shared by every script, as Redis keeps one interpreter.
+ *
+ * - **Binary-safe strings.** wasmoon's own wrappers decode strings as UTF-8; we use the raw
+ *   exports instead (`_lua_tolstring` → pointer + length, `_lua_pushlstring` from a scratch
+ *   buffer in the module heap), so Lua strings and our binary strings (one char per byte) round-
+ *   trip every byte 0–255. The heap view is re-read after every call (memory may grow).
+ * - **Host functions.** JS functions are registered with emscripten's addFunction as lua_CFunction
+ *   values. They never raise a Lua error themselves (a longjmp through JS frames is not something
+ *   we rely on): they return values plus a flag, and Lua wrappers (prelude.lua.ts) call error().
+ * - **Scripts** are compiled once into functions kept in the registry table `__scripts`, keyed
+ *   `f_<sha>` (EVAL) or by library name (FUNCTION); they run with a protected globals table.
+ * - **Compatibility.** Redis embeds Lua 5.1; differences that remain with 5.4: integer/float
+ *   subtypes (`..` on a float prints "5.0", while tostring prints "5" as 5.1 does),
+ *   string.format("%d") of a non-integral float is an error, no setfenv/getfenv/module.
+ */
+import { LuaFactory } from "wasmoon";
+import { PRELUDE } from "./prelude.lua.ts";
+import { formatG } from "../protocol/reply.ts";
+
+// deno-lint-ignore no-explicit-any
+type Module = any;
+
+export const LUA_TNIL = 0;
+export const LUA_TBOOLEAN = 1;
+export const LUA_TNUMBER = 3;
+export const LUA_TSTRING = 4;
+export const LUA_TTABLE = 5;
+export const LUA_TFUNCTION = 6;
+const LUA_REGISTRYINDEX = -1001000;
+const LUA_MULTRET = -1;
+const LUA_MASKLINE = 1 << 2;
+const LUA_MASKCOUNT = 1 << 3;
+export const LUA_YIELD = 1;
+
+/** Raised by JS when Lua reports an error outside a script call (prelude, compile). */
+export class LuaError extends Error {}
+
+export type HostFn = (lua: Lua) => number;
+
+export class Lua {
+  readonly m: Module;
+  /** The state the stack operations act on: the main state, or the thread a host call came from. */
+  L: number;
+  readonly main: number;
+  #scratch = 0;
+  #scratchLen = 0;
+  #lenPtr: number;
+  /** Interned C strings (field names). */
+  #cstr = new Map<string, number>();
+  #hook = 0;
+
+  constructor(m: Module) {
+    this.m = m;
+    this.L = m._luaL_newstate();
+    this.main = this.L;
+    m._luaL_openlibs(this.L);
+    this.#lenPtr = m._malloc(8);
+    this.#grow(4096);
+  }
+
+  #grow(n: number): void {
+    if (this.#scratch !== 0) this.m._free(this.#scratch);
+    this.#scratchLen = Math.max(n, this.#scratchLen * 2);
+    this.#scratch = this.m._malloc(this.#scratchLen);
+  }
+
+  cstr(s: string): number {
+    let p = this.#cstr.get(s);
+    if (p === undefined) {
+      p = this.m._malloc(s.length + 1);
+      const h: Uint8Array = this.m.HEAPU8;
+      for (let i = 0; i < s.length; i++) h[p! + i] = s.charCodeAt(i);
+      h[p! + s.length] = 0;
+      this.#cstr.set(s, p!);
+    }
+    return p!;
+  }
+
+  // ---- stack primitives ----------------------------------------------------------------------
+  top(): number {
+    return this.m._lua_gettop(this.L);
+  }
+  setTop(n: number): void {
+    this.m._lua_settop(this.L, n);
+  }
+  pop(n = 1): void {
+    this.m._lua_settop(this.L, -n - 1);
+  }
+  type(i: number): number {
+    return this.m._lua_type(this.L, i);
+  }
+  pushStr(s: string): void {
+    const n = s.length;
+    if (n > this.#scratchLen) this.#grow(n);
+    const h: Uint8Array = this.m.HEAPU8;
+    const p = this.#scratch;
+    for (let i = 0; i < n; i++) h[p + i] = s.charCodeAt(i);
+    this.m._lua_pushlstring(this.L, p, n);
+  }
+  pushBytes(b: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    if (n > this.#scratchLen) this.#grow(n);
+    (this.m.HEAPU8 as Uint8Array).set(b.subarray(from, to), this.#scratch);
+    this.m._lua_pushlstring(this.L, this.#scratch, n);
+  }
+  pushNum(n: number): void {
+    this.m._lua_pushnumber(this.L, n);
+  }
+  pushInt(n: number): void {
+    this.m._lua_pushinteger(this.L, BigInt(n));
+  }
+  pushBool(b: boolean): void {
+    this.m._lua_pushboolean(this.L, b ? 1 : 0);
+  }
+  pushNil(): void {
+    this.m._lua_pushnil(this.L);
+  }
+  newTable(narr = 0, nrec = 0): void {
+    this.m._lua_createtable(this.L, narr, nrec);
+  }
+  /** t[k] = top (pops the value); `t` is an absolute or negative index counted before the push. */
+  setField(t: number, k: string): void {
+    this.m._lua_setfield(this.L, t, this.cstr(k));
+  }
+  getField(t: number, k: string): number {
+    return this.m._lua_getfield(this.L, t, this.cstr(k));
+  }
+  /** Push t[k] without metamethods (lua_rawget); `t` must be an absolute index. */
+  rawGetField(t: number, k: string): number {
+    this.pushStr(k);
+    return this.m._lua_rawget(this.L, t);
+  }
+  absIndex(i: number): number {
+    return this.m._lua_absindex(this.L, i);
+  }
+  rawGetI(t: number, i: number): number {
+    return this.m._lua_rawgeti(this.L, t, BigInt(i));
+  }
+  rawSetI(t: number, i: number): void {
+    this.m._lua_rawseti(this.L, t, BigInt(i));
+  }
+  getGlobal(k: string): number {
+    return this.m._lua_getglobal(this.L, this.cstr(k));
+  }
+  setGlobal(k: string): void {
+    this.m._lua_setglobal(this.L, this.cstr(k));
+  }
+  next(t: number): boolean {
+    return this.m._lua_next(this.L, t) !== 0;
+  }
+  pushValue(i: number): void {
+    this.m._lua_pushvalue(this.L, i);
+  }
+  toNum(i: number): number {
+    return this.m._lua_tonumberx(this.L, i, 0);
+  }
+  toBool(i: number): boolean {
+    return this.m._lua_toboolean(this.L, i) !== 0;
+  }
+  /** The string at `i` (numbers are converted in place, as lua_tolstring does); null otherwise. */
+  toStr(i: number): string | null {
+    const p = this.m._lua_tolstring(this.L, i, this.#lenPtr);
+    if (p === 0) return null;
+    const h: Uint8Array = this.m.HEAPU8;
+    const n = (this.m.HEAPU32 as Uint32Array)[this.#lenPtr >> 2];
+    if (n < 64) {
+      let s = "";
+      for (let j = 0; j < n; j++) s += String.fromCharCode(h[p + j]);
+      return s;
+    }
+    let s = "";
+    for (let j = 0; j < n; j += 8192) {
+      s += String.fromCharCode.apply(
+        null,
+        h.subarray(p + j, p + Math.min(n, j + 8192)) as unknown as number[],
+      );
+    }
+    return s;
+  }
+  isInteger(i: number): boolean {
+    return this.m._lua_isinteger(this.L, i) !== 0;
+  }
+
+  /** Register a host function as global `name`. */
+  defineFunction(name: string, fn: HostFn): void {
+    const fp = this.m.addFunction((L: number) => {
+      const prev = this.L;
+      this.L = L;
+      try {
+        return fn(this);
+      } finally {
+        this.L = prev;
+      }
+    }, "ii");
+    this.m._lua_pushcclosure(this.L, fp, 0);
+    this.setGlobal(name);
+  }
+
+  /** Load and run a chunk of trusted code; throws LuaError with Lua's message. */
+  run(code: string, name = "=redis"): void {
+    const L = this.L;
+    this.pushStr(code);
+    const len = code.length;
+    // luaL_loadbufferx needs the bytes: copy them to a fresh buffer (the scratch is in use).
+    const buf = this.m._malloc(len + 1);
+    const h: Uint8Array = this.m.HEAPU8;
+    for (let i = 0; i < len; i++) h[buf + i] = code.charCodeAt(i);
+    this.pop();
+    const st = this.m._luaL_loadbufferx(L, buf, len, this.cstr(name), 0);
+    this.m._free(buf);
+    if (st !== 0 || this.m._lua_pcallk(L, 0, 0, 0, 0, 0) !== 0) {
+      const msg = this.toStr(-1) ?? "error";
+      this.pop();
+      throw new LuaError(msg);
+    }
+  }
+
+  /** lua_pcall with the error handler at `errfunc`; returns the status (0 = ok). */
+  pcall(nargs: number, nresults: number, errfunc: number): number {
+    return this.m._lua_pcallk(this.L, nargs, nresults, errfunc, 0, 0);
+  }
+
+  /**
+   * Install (fn !== null) or remove the hook of thread `T`: every `count` instructions, or every
+   * line when `lines` (the hook may yield, or raise with lua_error).
+   */
+  setHook(T: number, fn: (() => void) | null, count: number, lines = false): void {
+    if (fn === null) {
+      this.m._lua_sethook(T, 0, 0, 0);
+      return;
+    }
+    if (this.#hook === 0) {
+      this.#hook = this.m.addFunction((L: number) => {
+        const prev = this.L;
+        this.L = L;
+        try {
+          this.#hookCb();
+        } finally {
+          this.L = prev;
+        }
+      }, "vii");
+    }
+    this.#hookCb = fn;
+    this.m._lua_sethook(T, this.#hook, lines ? LUA_MASKLINE | LUA_MASKCOUNT : LUA_MASKCOUNT, count);
+  }
+  #hookCb: () => void = () => {};
+
+  /** A new thread (coroutine) kept alive as global `name`. */
+  newThread(name: string): number {
+    const T = this.m._lua_newthread(this.L);
+    this.setGlobal(name);
+    return T;
+  }
+
+  /** lua_resume of thread T with `nargs` arguments on its stack; returns [status, nresults]. */
+  resume(T: number, nargs: number): [number, number] {
+    const st = this.m._lua_resume(T, this.main, nargs, this.#lenPtr);
+    return [st, (this.m.HEAP32 as Int32Array)[this.#lenPtr >> 2]];
+  }
+
+  /** Memory the Lua heap uses, in bytes (lua_gc LUA_GCCOUNT/COUNTB). */
+  memory(): number {
+    // lua_gc is variadic in 5.4 and not exported; the wasm heap size bounds it.
+    return (this.m.HEAPU8 as Uint8Array).length;
+  }
+
+  registryIndex(): number {
+    return LUA_REGISTRYINDEX;
+  }
+  multRet(): number {
+    return LUA_MULTRET;
+  }
+}
+
+/** Redis's %.17g for numbers passed to redis.call. */
+export function luaNumberArg(n: number): string {
+  // Integers below 1e17 print their digits under %.17g: skip the general formatter (hot path).
+  if (Number.isInteger(n) && n < 1e17 && n > -1e17 && !Object.is(n, -0)) return String(n);
+  return formatG(n, 17);
+}
+
+let modulePromise: Promise<Module> | null = null;
+let loadedModule: Module | null = null;
+
+/** Load the wasm module once per process (top-level await in the importer). */
+export async function loadLuaModule(): Promise<Module> {
+  if (loadedModule !== null) return loadedModule;
+  if (modulePromise === null) {
+    modulePromise = new LuaFactory().getLuaModule().then((lw: { module: Module }) => lw.module);
+  }
+  loadedModule = await modulePromise;
+  return loadedModule;
+}
+
+/** A new state with the Redis environment (host functions must be defined by the caller first). */
+export function newLua(m: Module, defineHost: (lua: Lua) => void): Lua {
+  const lua = new Lua(m);
+  defineHost(lua);
+  lua.run(PRELUDE, "=redis");
+  return lua;
+}
