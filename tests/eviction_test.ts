@@ -220,7 +220,14 @@ Deno.test("e2e ioredis: allkeys-lfu keeps frequently accessed keys; OBJECT FREQ"
       assert((await used(r)) <= limit);
       assertEquals(await countExisting(r, hot), 20);
       assert((await r.object("FREQ", "hot:0") as number) > 5, "hot counter above LFU_INIT_VAL");
-      assertEquals(await r.object("FREQ", "cold:399"), 5);
+      // A surviving cold key was written once: its counter is still LFU_INIT_VAL. (Which cold keys
+      // survive is up to the sampling: eviction keeps running before later commands.)
+      let survivor = "";
+      for (let i = 399; i >= 0 && survivor === ""; i--) {
+        if (await r.exists(`cold:${i}`)) survivor = `cold:${i}`;
+      }
+      assert(survivor !== "", "some cold keys survive");
+      assertEquals(await r.object("FREQ", survivor), 5);
       await assertRejects(
         () => r.object("IDLETIME", "hot:0"),
         "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
