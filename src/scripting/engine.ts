@@ -27,7 +27,7 @@ import { resumeClient } from "../server/conn.ts";
 import { handleClientsBlockedOnKeys } from "../server/blocking.ts";
 import type { Db } from "../store/db.ts";
 import { scriptCaller } from "../server/tracking.ts";
-import { aclScriptDenialError } from "../server/acl.ts";
+import { ACL_OK, aclScriptDenialError } from "../server/acl.ts";
 import {
   CMD_DENYOOM,
   CMD_MAY_REPLICATE,
@@ -188,7 +188,11 @@ export class ScriptEngine {
       for (let i = 1; i <= n; i++) argv.push(l.toStr(i) ?? "");
       const cmd = this.server.commands.lookup(argv);
       if (cmd === undefined) return 0;
-      l.pushBool(true);
+      // Redis's luaRedisAclCheckCmdPermissionsCommand: the running script's user, nothing logged.
+      const caller = scriptCaller.current;
+      const ok = caller === null || caller.aclUser.unrestricted ||
+        this.server.acl.checkCommand(caller.aclUser, cmd, argv).ret === ACL_OK;
+      l.pushBool(ok);
       return 1;
     });
     lua.defineFunction("__inh", () => {
