@@ -182,6 +182,7 @@ export class Evictor {
   base = 0;
   /** The last used_memory figure shown without a limit (INFO, MEMORY; not the cron's samples). */
   #lastHeapFigure = 0;
+  #prevHeapFigure = 0;
   /** Client query/output buffers, summed by the cron. */
   clientsMem = 0;
   /** Real heap bytes per accounted dataset byte (see the notes at the top). */
@@ -271,7 +272,12 @@ export class Evictor {
     if (this.maxmemory === 0) {
       const m = Deno.memoryUsage();
       const v = m.heapUsed + m.external;
-      if (record) this.#lastHeapFigure = v;
+      if (record) {
+        // The heap moves by young-generation garbage between two INFO calls, and a tool may set
+        // its limit from either of the last two: keep the lower.
+        this.#lastHeapFigure = Math.min(v, this.#prevHeapFigure || v);
+        this.#prevHeapFigure = v;
+      }
       return v;
     }
     return this.base + this.clientsMem + Math.round(this.datasetBytes() * this.factor);
