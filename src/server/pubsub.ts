@@ -161,6 +161,14 @@ function deliver(server: Server, c: Client, n: number, body: Uint8Array): void {
   const start = c.outLen;
   c.addPushLen(n);
   c.writeBytes(body);
+  pushDelivered(server, c, start);
+}
+
+/**
+ * After a push was written to a client from outside its own command (pub/sub message, tracking
+ * invalidation): keep it through CLIENT REPLY OFF, apply the output limits, flush with the batch.
+ */
+export function pushDelivered(server: Server, c: Client, start: number): void {
   keepPushed(c, start);
   if (closeOnOutputBufferLimit(c, true)) return;
   queueFlush(server, c);

@@ -39,8 +39,7 @@ import type { Client } from "./client.ts";
 import type { Server } from "./server.ts";
 import { CMD_PUBSUB, CMD_READONLY, type CommandDef } from "../commands/types.ts";
 import { getKeyPositions } from "../commands/table.ts";
-import { keepPushed, queueFlush } from "./pubsub.ts";
-import { closeOnOutputBufferLimit } from "./obuf.ts";
+import { pushDelivered } from "./pubsub.ts";
 
 /** Per-client tracking state; `Client.tracking` is null while tracking is off. */
 export interface ClientTracking {
@@ -447,7 +446,7 @@ function sendTrackingMessage(
         c.addPushLen(2);
         c.addBulk("tracking-redir-broken");
         c.addInt(st.redirect);
-        afterPush(server, c, start);
+        pushDelivered(server, c, start);
       }
       return;
     }
@@ -463,13 +462,7 @@ function sendTrackingMessage(
     target.addArrayLen(1);
     target.addBulk(value);
   } else target.writeBytes(value);
-  afterPush(server, target, start);
-}
-
-function afterPush(server: Server, c: Client, start: number): void {
-  keepPushed(c, start);
-  if (closeOnOutputBufferLimit(c, true)) return;
-  queueFlush(server, c);
+  pushDelivered(server, target, start);
 }
 
 // ---- table limit ------------------------------------------------------------------------------
