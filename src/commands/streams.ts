@@ -17,7 +17,7 @@
  */
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
-import type { CommandDef } from "./types.ts";
+import type { ArgDoc, CommandDef } from "./types.ts";
 import { cmd } from "./types.ts";
 import { eqi, parseI64 } from "./args.ts";
 import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
@@ -1428,6 +1428,32 @@ function xreadGetKeys(argv: string[]): number[] {
 
 // ---- the command table --------------------------------------------------------------------------
 
+/** XADD's and XTRIM's trimming arguments (COMMAND DOCS). */
+const TRIM_ARGS: ArgDoc[] = [
+  {
+    name: "strategy",
+    type: "oneof",
+    arguments: [{ name: "maxlen", type: "pure-token", token: "MAXLEN" }, {
+      name: "minid",
+      type: "pure-token",
+      token: "MINID",
+      since: "6.2.0",
+    }],
+  },
+  {
+    name: "operator",
+    type: "oneof",
+    optional: true,
+    arguments: [{ name: "equal", type: "pure-token", token: "=" }, {
+      name: "approximately",
+      type: "pure-token",
+      token: "~",
+    }],
+  },
+  { name: "threshold", type: "string" },
+  { name: "count", type: "integer", token: "LIMIT", optional: true, since: "6.2.0" },
+];
+
 export const streamCommands: CommandDef[] = [
   cmd("xack", -4, "write fast", [1, 1, 1], "stream", xackCommand, {
     summary:
@@ -1473,30 +1499,7 @@ export const streamCommands: CommandDef[] = [
       name: "trim",
       type: "block",
       optional: true,
-      arguments: [
-        {
-          name: "strategy",
-          type: "oneof",
-          arguments: [{ name: "maxlen", type: "pure-token", token: "MAXLEN" }, {
-            name: "minid",
-            type: "pure-token",
-            token: "MINID",
-            since: "6.2.0",
-          }],
-        },
-        {
-          name: "operator",
-          type: "oneof",
-          optional: true,
-          arguments: [{ name: "equal", type: "pure-token", token: "=" }, {
-            name: "approximately",
-            type: "pure-token",
-            token: "~",
-          }],
-        },
-        { name: "threshold", type: "string" },
-        { name: "count", type: "integer", token: "LIMIT", optional: true, since: "6.2.0" },
-      ],
+      arguments: TRIM_ARGS,
     }, {
       name: "id_or_auto",
       type: "oneof",
@@ -1940,30 +1943,7 @@ export const streamCommands: CommandDef[] = [
     arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
       name: "trim",
       type: "block",
-      arguments: [
-        {
-          name: "strategy",
-          type: "oneof",
-          arguments: [{ name: "maxlen", type: "pure-token", token: "MAXLEN" }, {
-            name: "minid",
-            type: "pure-token",
-            token: "MINID",
-            since: "6.2.0",
-          }],
-        },
-        {
-          name: "operator",
-          type: "oneof",
-          optional: true,
-          arguments: [{ name: "equal", type: "pure-token", token: "=" }, {
-            name: "approximately",
-            type: "pure-token",
-            token: "~",
-          }],
-        },
-        { name: "threshold", type: "string" },
-        { name: "count", type: "integer", token: "LIMIT", optional: true, since: "6.2.0" },
-      ],
+      arguments: TRIM_ARGS,
     }],
   }),
 ];
