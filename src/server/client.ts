@@ -62,6 +62,13 @@ export class Client extends ReplyWriter {
    * with the time it ran (µs), until it is unblocked (`blockedUs`).
    */
   originalArgv: string[] | null = null;
+  /**
+   * Propagation (src/server/propagate.ts), reset by call() around each handler while a sink
+   * listens: the command as it must be replayed (EXPIRE → PEXPIREAT...), or true to propagate
+   * nothing for it (the handler queued its own commands with alsoPropagate).
+   */
+  propagateArgv: string[] | null = null;
+  preventPropagate = false;
   blockedArgv: string[] | null = null;
   blockedUs = 0;
   /** Kill reason waiting to be logged. */

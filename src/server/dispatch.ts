@@ -26,6 +26,7 @@ import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./
 import { OOM_ERROR, refreshWrittenKeys, rejectForOom } from "./evict.ts";
 import { trackingCallEnd, trackingCallStart, trackingCommandRejected } from "./tracking.ts";
 import { aclDenialError } from "./acl.ts";
+import { alsoPropagate, propagatePending } from "./propagate.ts";
 
 /**
  * Reply an error for a command refused before it ran (counts rejected_calls). Inside MULTI the
@@ -330,7 +331,25 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   if (server.beforeWrite !== null && (cmd.flagBits! & CMD_WRITE) !== 0) {
     server.beforeWrite(c, cmd, argv);
   }
+  // Propagation (src/server/propagate.ts): only while a sink (AOF, replicas) listens.
+  const prop = server.propagation;
+  const propagating = prop.sinks.length !== 0;
+  const dirtyBefore = server.dirty;
+  if (propagating) {
+    prop.depth++;
+    c.propagateArgv = null;
+    c.preventPropagate = false;
+  }
   cmd.handler!(c, argv);
+  if (propagating) {
+    prop.depth--;
+    if (server.dirty !== dirtyBefore && !c.preventPropagate) {
+      alsoPropagate(server, c.db.id, c.propagateArgv ?? argv);
+    }
+    c.propagateArgv = null;
+    c.preventPropagate = false;
+    if (prop.depth === 0) propagatePending(server);
+  }
   if (server.evictor.maxmemory !== 0 && (cmd.flagBits! & CMD_WRITE) !== 0) {
     refreshWrittenKeys(c, cmd, argv);
   }

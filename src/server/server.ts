@@ -35,6 +35,7 @@ import {
 import { NOTIFY_BIT_BY_CODE } from "./notify.ts";
 import { Acl } from "./acl.ts";
 import { clientInfoString } from "../commands/client.ts";
+import { Propagation } from "./propagate.ts";
 import {
   discardTransaction,
   touchAllWatchedKeysInDb,
@@ -71,6 +72,8 @@ export class Server {
    * outside a batch (src/server/conn.ts processInput; read by dispatch.call()).
    */
   batchClock = 0;
+  /** Commands sent to the AOF and replicas (src/server/propagate.ts). */
+  readonly propagation = new Propagation();
   /** Keys changed since start (used by persistence later; INFO rdb_changes_since_last_save). */
   dirty = 0;
   /** True while EXEC runs its queued commands (blocking commands must not block then). */
