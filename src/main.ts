@@ -9,6 +9,7 @@ import { REDIS_COMPAT_VERSION, REXIS_VERSION, Server } from "./server/server.ts"
 import { acceptLoop } from "./server/conn.ts";
 import { shutdownServer } from "./server/shutdown.ts";
 import { persistenceOf } from "./persist/snapshot.ts";
+import { aofOf } from "./persist/aof.ts";
 import { listenTlsPort, tlsConfigError } from "./server/tls.ts";
 
 export function startServer(args: string[]): Promise<Server> {
@@ -54,10 +55,19 @@ export function startServer(args: string[]): Promise<Server> {
     log.warning(`Failed to configure TLS: ${tlsErr}`);
     Deno.exit(1);
   }
-  // RDB: load `dir`/`dbfilename` (the working directory is `dir`), then run the save rules.
+  // Data: the AOF when `appendonly yes` (it wins over dump.rdb, as in Redis), else the RDB
+  // (`dir`/`dbfilename`; the working directory is `dir`); then the AOF files are opened for
+  // appending and the save rules and AOF crons run.
   const persistence = persistenceOf(server);
-  if (!persistence.loadAtStartup()) Deno.exit(1);
+  const aof = aofOf(server);
+  aof.loadManifestFromDisk();
+  if (config.getBool("appendonly")) {
+    if (!aof.loadAtStartup()) Deno.exit(1);
+  } else if (!persistence.loadAtStartup()) Deno.exit(1);
+  aof.openOnServerStart();
+  aof.delHistoryFiles();
   persistence.startCron();
+  aof.startCron();
   listen(server);
   createPidFile(server);
   server.startCron();

@@ -1,10 +1,12 @@
 /**
- * SAVE, BGSAVE [SCHEDULE], LASTSAVE (the server group). The work is in src/persist/snapshot.ts.
+ * SAVE, BGSAVE [SCHEDULE], LASTSAVE, BGREWRITEAOF (the server group). The work is in
+ * src/persist/snapshot.ts and src/persist/aof.ts.
  */
 import type { Client } from "../server/client.ts";
 import { cmd, type CommandDef } from "./types.ts";
 import { eqi } from "./args.ts";
 import { persistenceOf } from "../persist/snapshot.ts";
+import { aofOf } from "../persist/aof.ts";
 
 const G = "server";
 
@@ -22,15 +24,22 @@ function bgsaveCommand(c: Client, argv: string[]): void {
     else return c.addErrorSyntax();
   }
   const p = persistenceOf(c.server);
-  if (p.bg !== null) {
-    if (schedule) {
+  if (p.bg !== null) return c.addError("ERR Background save already in progress");
+  if (p.aofRewrite !== null || c.server.inExec) {
+    if (schedule || c.server.inExec) {
       p.bgScheduled = true;
       return c.addStatus("Background saving scheduled");
     }
-    return c.addError("ERR Background save already in progress");
+    return c.addError(
+      "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+    );
   }
   if (p.bgsave() === null) c.addStatus("Background saving started");
   else c.addError("ERR");
+}
+
+function bgrewriteaofCommand(c: Client): void {
+  aofOf(c.server).bgrewriteaofCommand(c);
 }
 
 function lastsaveCommand(c: Client): void {
@@ -53,6 +62,12 @@ export const persistenceCommands: CommandDef[] = [
     arguments: [
       { name: "schedule", type: "pure-token", token: "SCHEDULE", optional: true, since: "3.2.2" },
     ],
+  }),
+  cmd("bgrewriteaof", 1, "admin noscript no_async_loading", [0, 0, 0], "", bgrewriteaofCommand, {
+    summary: "Asynchronously rewrite the append-only file",
+    since: "1.0.0",
+    group: G,
+    complexity: "O(1)",
   }),
   cmd("lastsave", 1, "loading stale fast", [0, 0, 0], "admin dangerous", lastsaveCommand, {
     summary: "Get the UNIX time stamp of the last successful save to disk",

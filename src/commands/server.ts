@@ -21,6 +21,7 @@ import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
 import { clientsInTimeoutTable } from "../server/blocking.ts";
 import { trackingInfo } from "../server/tracking.ts";
 import { persistenceOf } from "../persist/snapshot.ts";
+import { aofOf } from "../persist/aof.ts";
 
 // ---- formatting helpers ----------------------------------------------------------------------
 
@@ -282,18 +283,10 @@ function persistenceSection(server: Server): string {
     ["current_cow_size_age", 0],
     ["current_fork_perc", "0.00"],
     ...persistenceOf(server).info(),
-    ["aof_enabled", flag(conf(server, "appendonly", false))],
-    ["aof_rewrite_in_progress", 0],
-    ["aof_rewrite_scheduled", 0],
-    ["aof_last_rewrite_time_sec", -1],
-    ["aof_current_rewrite_time_sec", -1],
-    ["aof_last_bgrewrite_status", "ok"],
-    ["aof_rewrites", 0],
-    ["aof_rewrites_consecutive_failures", 0],
-    ["aof_last_write_status", "ok"],
-    ["aof_last_cow_size", 0],
+    ...aofOf(server).info(),
     ["module_fork_in_progress", 0],
     ["module_fork_last_cow_size", 0],
+    ...aofOf(server).infoEnabled(),
   ]);
 }
 
@@ -504,6 +497,8 @@ function shutdownCommand(c: Client, argv: string[]): void {
 // ---- DEBUG -----------------------------------------------------------------------------------
 
 const DEBUG_HELP = [
+  "LOADAOF",
+  "    Flush the AOF buffers on disk and reload the AOF in memory.",
   "LOG <message>",
   "    Write <message> to the server log.",
   "SET-ACTIVE-EXPIRE <0|1>",
@@ -550,6 +545,10 @@ function debugCommand(c: Client, argv: string[]): void {
   if (sub === "reload") {
     const err = persistenceOf(c.server).debugReload();
     return err === null ? c.addOk() : c.addError(err);
+  }
+  if (sub === "loadaof") {
+    aofOf(c.server).debugLoad();
+    return c.addOk();
   }
   if (sub === "set-active-expire" && argv.length === 3) {
     c.server.activeExpireEnabled = atoi(argv[2]) !== 0;

@@ -241,7 +241,7 @@ Deno.test("load: Redis's error reasons", () => {
     "Invalid latency-tracking-info-percentiles parameters",
   );
   // Features Rexis does not have yet are refused, not silently ignored.
-  assertEquals(err("appendonly yes")[2], "AOF persistence is not implemented yet");
+  assertEquals(err("appendfilename a/b")[2], "appendfilename can't be a path, just a filename");
   assert(String(err("daemonize yes")[2]).startsWith("daemonize yes is not supported"));
 });
 

@@ -601,9 +601,41 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   bool("lazyfree-lazy-user-del", false),
   bool("lazyfree-lazy-user-flush", false),
   // APPEND ONLY MODE
-  bool("appendonly", false, {
-    validate: (v) => v ? "AOF persistence is not implemented yet" : null,
-  }),
+  // (src/persist/aof.ts; CONFIG SET appendonly starts or stops the AOF through a listener)
+  bool("appendonly", false),
+  {
+    name: "appendfilename",
+    type: "string",
+    default: "appendonly.aof",
+    immutable: true,
+    validate: (v) =>
+      v === ""
+        ? "appendfilename can't be empty"
+        : /[/\\]/.test(String(v))
+        ? "appendfilename can't be a path, just a filename"
+        : null,
+  },
+  {
+    name: "appenddirname",
+    type: "string",
+    default: "appendonlydir",
+    immutable: true,
+    validate: (v) =>
+      v === ""
+        ? "appenddirname can't be empty"
+        : /[/\\]/.test(String(v))
+        ? "appenddirname can't be a path, just a dirname"
+        : null,
+  },
+  { name: "appendfsync", type: "enum", default: "everysec", values: ["always", "everysec", "no"] },
+  bool("no-appendfsync-on-rewrite", false),
+  int("auto-aof-rewrite-percentage", 100, 0n, INT_MAX),
+  mem("auto-aof-rewrite-min-size", 64 * 1024 * 1024, 0n, LONG_MAX),
+  bool("aof-load-truncated", true),
+  bool("aof-use-rdb-preamble", true),
+  bool("aof-timestamp-enabled", false),
+  bool("aof-rewrite-incremental-fsync", true),
+  bool("aof-disable-auto-gc", false),
   // LUA SCRIPTING (busy-reply-threshold is the 7.0 name; lua-time-limit the older alias)
   int("busy-reply-threshold", 5000, 0n, LONG_MAX, { alias: "lua-time-limit" }),
   // SLOW LOG

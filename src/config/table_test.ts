@@ -161,8 +161,8 @@ Deno.test("CONFIG SET: Redis's error texts", () => {
   assertEquals(c.get("save"), "100 10");
   assertEquals(c.set("save", ""), null);
   assertEquals(
-    c.set("appendonly", "yes"),
-    failed("appendonly", "AOF persistence is not implemented yet"),
+    c.set("appendfsync", "sometimes"),
+    failed("appendfsync", "argument(s) must be one of the following: always, everysec, no"),
   );
   assertEquals(
     c.set("latency-tracking-info-percentiles", "1.5  2"),

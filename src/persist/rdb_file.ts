@@ -50,6 +50,8 @@ export class RdbSerializer {
   readonly checksum: boolean;
   /** Db index whose SELECTDB was written last (-1: none). */
   curDb = -1;
+  /** Written as the base of an AOF (aux aof-base 1). */
+  aofBase = false;
   /** The maxmemory-policy is LRU (save IDLE) or LFU (save FREQ), as rdbSaveKeyValuePair. */
   readonly saveLru: boolean;
   readonly saveLfu: boolean;
@@ -79,13 +81,14 @@ export class RdbSerializer {
     this.w.string(value);
   }
 
-  header(server: Server): void {
+  /** `aofBase`: the RDB is the base of an AOF (aux field aof-base 1, as RDBFLAGS_AOF_PREAMBLE). */
+  header(server: Server, aofBase = this.aofBase): void {
     this.w.str(`REDIS${String(RDB_VERSION).padStart(4, "0")}`);
     this.aux("redis-ver", REDIS_COMPAT_VERSION);
     this.aux("redis-bits", "64");
     this.aux("ctime", String(Math.floor(Date.now() / 1000)));
     this.aux("used-mem", String(Math.floor(server.evictor.usedMemory())));
-    this.aux("aof-base", "0");
+    this.aux("aof-base", aofBase ? "1" : "0");
     for (const lib of server.functions.libraries.values()) {
       this.w.u8(RDB_OPCODE_FUNCTION2);
       this.w.string(lib.code);
@@ -99,6 +102,12 @@ export class RdbSerializer {
     this.w.len(size);
     this.w.len(expires);
     this.curDb = db.id;
+  }
+
+  reselect(id: number): void {
+    this.w.u8(RDB_OPCODE_SELECTDB);
+    this.w.len(id);
+    this.curDb = id;
   }
 
   /** rdbSaveKeyValuePair: [EXPIRETIME_MS] [IDLE | FREQ] type key value. */
@@ -143,9 +152,13 @@ export function newSerializer(server: Server): RdbSerializer {
 }
 
 /** Serialize the whole dataset synchronously, handing each chunk to `sink` (rdbSaveRio). */
-export function rdbSaveSync(server: Server, sink: (b: Uint8Array) => void): number {
+export function rdbSaveSync(
+  server: Server,
+  sink: (b: Uint8Array) => void,
+  aofBase = false,
+): number {
   const s = newSerializer(server);
-  s.header(server);
+  s.header(server, aofBase);
   let keys = 0;
   for (const db of server.dbs) {
     if (db.dict.size === 0) continue;
@@ -221,6 +234,8 @@ export interface LoadResult {
   keysExpired: number;
   /** AUX fields read (redis-ver, ctime, ...). */
   aux: Map<string, string>;
+  /** Offset just past the RDB (an old-style AOF continues with commands there). */
+  end: number;
 }
 
 /**
@@ -260,7 +275,7 @@ function storeLibraryCode(server: Server, code: string): void {
  */
 export function rdbLoadBytes(server: Server, b: Uint8Array): LoadResult {
   const r = new RdbReader(b, objLimits(server.config));
-  const res: LoadResult = { keysLoaded: 0, keysExpired: 0, aux: new Map() };
+  const res: LoadResult = { keysLoaded: 0, keysExpired: 0, aux: new Map(), end: 0 };
   const now = Date.now();
   try {
     if (b.length < 9 || String.fromCharCode(...b.subarray(0, 5)) !== "REDIS") {
@@ -372,5 +387,6 @@ export function rdbLoadBytes(server: Server, b: Uint8Array): LoadResult {
     if (e instanceof FormatError) throw new RdbLoadError(r.pos, e.message);
     throw e;
   }
+  res.end = r.pos;
   return res;
 }

@@ -23,14 +23,7 @@ import type { Client } from "../server/client.ts";
 import type { CommandDef } from "../commands/types.ts";
 import { getKeyPositions } from "../commands/table.ts";
 import type { Db, RValue } from "../store/db.ts";
-import {
-  newSerializer,
-  rdbLoadBytes,
-  RdbLoadError,
-  rdbSaveFile,
-  RdbSerializer,
-} from "./rdb_file.ts";
-import { RDB_OPCODE_SELECTDB } from "./rdb.ts";
+import { newSerializer, rdbLoadBytes, RdbLoadError, rdbSaveFile } from "./rdb_file.ts";
 
 export const MISCONF_ERROR =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
@@ -73,9 +66,35 @@ interface Captured {
   selected: boolean;
 }
 
-/** One background save in progress. */
-class BgSave {
-  readonly ser: RdbSerializer;
+/**
+ * What a background snapshot writes: the RDB serializer (BGSAVE, RDB-preamble AOF rewrite) or the
+ * AOF command serializer (src/persist/aof_rewrite.ts).
+ */
+export interface SnapshotSerializer {
+  /** Db index whose SELECT was written last (-1: none). */
+  curDb: number;
+  readonly full: boolean;
+  header(server: Server): void;
+  /** First SELECT of a db (RDB: with RESIZEDB). */
+  selectDb(db: Db, size: number, expires: number): void;
+  /** SELECT again (records written out of order by copy-on-write). */
+  reselect(id: number): void;
+  keyValue(db: Db, key: string, v: RValue, expire: number | undefined): void;
+  take(): Uint8Array;
+  trailer(): Uint8Array;
+}
+
+export interface BgSaveOptions {
+  /** Temporary file, in the working directory. */
+  tmp: string;
+  /** Renamed to this at the end; null: the caller renames (AOF rewrite). */
+  target: string | null;
+  ser: SnapshotSerializer;
+}
+
+/** One background snapshot in progress (BGSAVE, BGREWRITEAOF). */
+export class BgSave {
+  readonly ser: SnapshotSerializer;
   readonly caps: Captured[] = [];
   readonly byDict = new Map<Map<string, RValue>, Captured>();
   readonly tmp: string;
@@ -91,9 +110,16 @@ class BgSave {
   #timer: ReturnType<typeof setTimeout> | undefined;
   cancelled = false;
 
-  constructor(readonly server: Server, readonly done: (err: string | null) => void) {
-    this.ser = newSerializer(server);
-    this.tmp = `temp-${Deno.pid}-bg.rdb`;
+  readonly target: string | null;
+
+  constructor(
+    readonly server: Server,
+    readonly done: (err: string | null) => void,
+    opts?: BgSaveOptions,
+  ) {
+    this.ser = opts?.ser ?? newSerializer(server);
+    this.tmp = opts?.tmp ?? `temp-${Deno.pid}-bg.rdb`;
+    this.target = opts === undefined ? server.config.getString("dbfilename") : opts.target;
     this.file = Deno.openSync(this.tmp, { write: true, create: true, truncate: true });
     this.ser.header(server);
     for (const db of server.dbs) {
@@ -121,9 +147,7 @@ class BgSave {
       this.ser.curDb = cap.id;
       cap.selected = true;
     } else {
-      this.ser.w.u8(RDB_OPCODE_SELECTDB);
-      this.ser.w.len(cap.id);
-      this.ser.curDb = cap.id;
+      this.ser.reselect(cap.id);
     }
   }
 
@@ -207,7 +231,7 @@ class BgSave {
         while (off < tail.length) off += await f.write(tail.subarray(off));
         await f.sync();
         f.close();
-        await Deno.rename(this.tmp, this.server.config.getString("dbfilename"));
+        if (this.target !== null) await Deno.rename(this.tmp, this.target);
         this.done(null);
       } catch (e) {
         try {
@@ -245,6 +269,10 @@ export class Persistence {
   dirtyAtBgsaveStart = 0;
   keysLoaded = 0;
   keysExpired = 0;
+  /** BGREWRITEAOF in progress (src/persist/aof.ts): the other "child"; they exclude each other. */
+  aofRewrite: BgSave | null = null;
+  /** The AOF's MISCONF text while its writes fail (installed by src/persist/aof.ts). */
+  aofDiskError: () => string | null = () => null;
   #cron: ReturnType<typeof setInterval> | undefined;
 
   constructor(readonly server: Server) {
@@ -253,10 +281,21 @@ export class Persistence {
 
   /** The MISCONF refusal text while writes are denied, else null (writeCommandsDeniedByDiskError). */
   diskError(): string | null {
-    if (this.lastBgsaveOk) return null;
     const cfg = this.server.config;
-    if (!cfg.getBool("stop-writes-on-bgsave-error") || cfg.getString("save") === "") return null;
-    return MISCONF_ERROR;
+    if (
+      !this.lastBgsaveOk && cfg.getBool("stop-writes-on-bgsave-error") &&
+      cfg.getString("save") !== ""
+    ) return MISCONF_ERROR;
+    return this.aofDiskError();
+  }
+
+  /** hasActiveChildProcess: a BGSAVE or a BGREWRITEAOF runs. */
+  get busy(): boolean {
+    return this.bg !== null || this.aofRewrite !== null;
+  }
+
+  updateDiskError(): void {
+    this.#updateDiskError();
   }
 
   #updateDiskError(): void {
@@ -287,6 +326,7 @@ export class Persistence {
   /** rdbSaveBackground. Returns null when started, or the error. */
   bgsave(): string | null {
     if (this.bg !== null) return "ERR Background save already in progress";
+    if (this.aofRewrite !== null) return "ERR Another child process is active";
     this.lastBgsaveTry = Math.floor(Date.now() / 1000);
     this.dirtyAtBgsaveStart = this.server.dirty;
     try {
@@ -349,7 +389,7 @@ export class Persistence {
 
   /** Server.beforeWrite: copy-on-write of the keys a write command names. */
   beforeWrite(c: Client, cmd: CommandDef, argv: string[]): void {
-    const bg = this.bg;
+    const bg = this.bg ?? this.aofRewrite;
     if (bg === null) return;
     const all = cmd.name === "move" || cmd.name === "copy";
     const pos = getKeyPositions(cmd, argv);
@@ -365,7 +405,7 @@ export class Persistence {
 
   /** serverCron's save part: the `save` rules and a scheduled BGSAVE. */
   cron(): void {
-    if (this.bg !== null) return;
+    if (this.bg !== null || this.aofRewrite !== null) return;
     const now = Math.floor(Date.now() / 1000);
     const retryOk = now - this.lastBgsaveTry > BGSAVE_RETRY_DELAY || this.lastBgsaveOk;
     const rules = this.server.config.getString("save");

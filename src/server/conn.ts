@@ -183,6 +183,9 @@ export async function flush(c: Client): Promise<void> {
   c.drained = new Promise<void>((r) => (resolve = r));
   try {
     while (c.outLen > 0 && !c.closedForWrite) {
+      // AOF: the commands these replies acknowledge are written (and fsynced) first.
+      const beforeReply = c.server.beforeReply;
+      if (beforeReply !== null) beforeReply();
       const n = await conn.write(c.out.subarray(0, c.outLen));
       if (c.closedForWrite) break; // output limits dropped the buffer meanwhile
       c.totalNetOut += n;

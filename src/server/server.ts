@@ -121,6 +121,14 @@ export class Server {
    * copy-on-write, src/persist/snapshot.ts); null otherwise.
    */
   beforeWrite: ((c: Client, cmd: CommandDef, argv: string[]) => void) | null = null;
+  /**
+   * Called by the connection right before reply bytes go to a socket while the AOF is on
+   * (src/persist/aof.ts: the AOF buffer is written, and fsynced with appendfsync always, before
+   * any reply leaves); null otherwise.
+   */
+  beforeReply: (() => void) | null = null;
+  /** Shutdown work of the AOF (flush, fsync, stop a rewrite); returns a refusal reason or null. */
+  prepareShutdown: ((force: boolean) => string | null) | null = null;
   /** The -MISCONF error while writes are refused after a failed save (src/persist/snapshot.ts). */
   diskError: string | null = null;
   /** Unix time (s) of the last successful save (INFO rdb_last_save_time); start time until then. */

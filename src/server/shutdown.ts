@@ -40,6 +40,12 @@ export function abortShutdown(server: Server): boolean {
 /** Returns an error text when the shutdown cannot proceed; otherwise never returns. */
 export function shutdownServer(server: Server, opts: ShutdownOptions): string | null {
   server.log.warning("User requested shutdown...");
+  if (server.prepareShutdown !== null && server.prepareShutdown(opts.force) !== null) {
+    server.log.warning(
+      "Errors trying to shut down the server. Check the logs for more information.",
+    );
+    return SHUTDOWN_ERROR;
+  }
   if (opts.save || (!opts.nosave && saveParamsConfigured(server))) {
     server.log.notice("Saving the final RDB snapshot before exiting.");
     const err = server.saveSnapshot
