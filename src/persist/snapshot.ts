@@ -178,7 +178,19 @@ export class BgSave {
     if (cap === undefined || cap.done.has(key)) return;
     cap.done.add(key);
     const v = cap.dict.get(key);
-    if (v !== undefined) this.#write(cap, key, v);
+    if (v === undefined) return;
+    try {
+      this.#write(cap, key, v);
+    } catch (e) {
+      this.#abort(e);
+    }
+  }
+
+  /** A value the serializer cannot write: the save fails (the server goes on). */
+  #abort(e: unknown): void {
+    if (this.cancelled) return;
+    this.cancel();
+    this.done(`Write error saving DB on disk: ${(e as Error).message}`);
   }
 
   /** Preserve `key` in every captured db (MOVE, COPY ... DB, SWAPDB targets). */
@@ -189,6 +201,14 @@ export class BgSave {
   #slice(): void {
     this.#timer = undefined;
     if (this.cancelled) return;
+    try {
+      this.#walk();
+    } catch (e) {
+      this.#abort(e);
+    }
+  }
+
+  #walk(): void {
     const delayUs = this.server.config.getNumber("rdb-key-save-delay");
     const t0 = performance.now();
     let n = 0;
