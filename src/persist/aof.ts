@@ -112,6 +112,7 @@ export class Aof {
   #curTimestamp = 0;
   #fsync = Fsync.Everysec;
   #timestamps = false;
+  #noFsyncOnRewrite = false;
   /** aof_current_size, aof_rewrite_base_size, aof_last_incr_size, aof_last_incr_fsync_offset. */
   currentSize = 0;
   rewriteBaseSize = 0;
@@ -162,6 +163,10 @@ export class Aof {
     };
     fsync(cfg.getString("appendfsync"));
     cfg.onChange("appendfsync", fsync);
+    this.#noFsyncOnRewrite = cfg.getBool("no-appendfsync-on-rewrite");
+    cfg.onChange("no-appendfsync-on-rewrite", (v) => {
+      this.#noFsyncOnRewrite = Boolean(v);
+    });
     this.#timestamps = cfg.getBool("aof-timestamp-enabled");
     cfg.onChange("aof-timestamp-enabled", (v) => {
       this.#timestamps = Boolean(v);
@@ -337,9 +342,7 @@ export class Aof {
   }
 
   #tryFsync(now: number, syncInProgress: boolean): void {
-    if (
-      this.server.config.getBool("no-appendfsync-on-rewrite") && this.#p.busy
-    ) return;
+    if (this.#noFsyncOnRewrite && this.#p.busy) return;
     if (this.#fsync === Fsync.Always) {
       try {
         this.fd!.syncDataSync();
