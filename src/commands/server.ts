@@ -497,6 +497,8 @@ function shutdownCommand(c: Client, argv: string[]): void {
 // ---- DEBUG -----------------------------------------------------------------------------------
 
 const DEBUG_HELP = [
+  "AOF-FLUSH-SLEEP <microsec>",
+  "    Server will sleep before flushing the AOF, this is used for testing.",
   "LOADAOF",
   "    Flush the AOF buffers on disk and reload the AOF in memory.",
   "LOG <message>",
@@ -545,6 +547,10 @@ function debugCommand(c: Client, argv: string[]): void {
   if (sub === "reload") {
     const err = persistenceOf(c.server).debugReload();
     return err === null ? c.addOk() : c.addError(err);
+  }
+  if (sub === "aof-flush-sleep" && argv.length === 3) {
+    aofOf(c.server).flushSleepUs = atoi(argv[2]);
+    return c.addOk();
   }
   if (sub === "loadaof") {
     aofOf(c.server).debugLoad();

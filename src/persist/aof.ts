@@ -39,6 +39,7 @@ import type { Server } from "../server/server.ts";
 import { Client } from "../server/client.ts";
 import { discardTransaction, isExec, queueMultiCommand } from "../server/multi.ts";
 import { errnoText } from "../config/parse.ts";
+import { sleepSync } from "../commands/server.ts";
 import { AofManifest, ManifestError, parseManifest } from "./aof_manifest.ts";
 import { AofSerializer, CommandBuffer } from "./aof_rewrite.ts";
 import { BgSave, type Persistence, persistenceOf, type SnapshotSerializer } from "./snapshot.ts";
@@ -124,6 +125,8 @@ export class Aof {
   #bioFsyncError: string | null = null;
   #flushPostponedStart = 0;
   delayedFsync = 0;
+  /** DEBUG AOF-FLUSH-SLEEP: µs to sleep before each write of the buffer (tests). */
+  flushSleepUs = 0;
   lastWriteOk = true;
   lastWriteError = "";
   #lastWriteErrorLog = 0;
@@ -282,6 +285,7 @@ export class Aof {
         "Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.",
       );
     }
+    if (this.flushSleepUs > 0) sleepSync(this.flushSleepUs / 1000);
     const data = this.buf.out.subarray(0, this.buf.outLen);
     let { n, err } = this.#write(data);
     this.#flushPostponedStart = 0;
