@@ -55,6 +55,10 @@ export function startServer(args: string[]): Promise<Server> {
     log.warning(`Failed to configure TLS: ${tlsErr}`);
     Deno.exit(1);
   }
+  // Listen first, as Redis's initServer: clients that connect while the data loads (synchronously)
+  // wait in the accept queue and are served once it is in memory.
+  listen(server);
+  createPidFile(server);
   // Data: the AOF when `appendonly yes` (it wins over dump.rdb, as in Redis), else the RDB
   // (`dir`/`dbfilename`; the working directory is `dir`); then the AOF files are opened for
   // appending and the save rules and AOF crons run.
@@ -68,8 +72,6 @@ export function startServer(args: string[]): Promise<Server> {
   aof.delHistoryFiles();
   persistence.startCron();
   aof.startCron();
-  listen(server);
-  createPidFile(server);
   server.startCron();
   log.notice(`Running mode=standalone, port=${server.port}.`);
   log.warning("Server initialized");

@@ -106,6 +106,8 @@ function errText(v: unknown): string {
 async function withServer<T>(p: Proc, fn: (c: RespConn) => Promise<T>): Promise<T> {
   const c = await RespConn.connect(p.port);
   try {
+    // The port accepts while the data loads: the first reply means start-up is over.
+    await c.send("PING");
     return await fn(c);
   } finally {
     c.close();

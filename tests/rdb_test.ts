@@ -9,7 +9,7 @@ import { Redis as IORedis } from "ioredis";
 import { assert, assertEquals } from "../src/testing/assert.ts";
 import { testServer } from "../src/testing/harness.ts";
 import { rdbLoadBytes, rdbSaveSync } from "../src/persist/rdb_file.ts";
-import { RespConn, RespError, startServer, waitForOutput } from "./helpers.ts";
+import { freePort, RespConn, RespError, startServer, waitForOutput } from "./helpers.ts";
 import type { RespValue } from "../src/protocol/decode.ts";
 
 async function redisAvailable(): Promise<boolean> {
@@ -322,7 +322,7 @@ Deno.test("RDB files: a corrupted file is refused, naming the offset", async () 
         "-A",
         new URL("../src/main.ts", import.meta.url).pathname,
         "--port",
-        "0",
+        String(freePort()), // listening comes before loading, as in Redis: port 0 would exit first
         "--dir",
         dir,
       ],
@@ -340,7 +340,7 @@ Deno.test("RDB files: a corrupted file is refused, naming the offset", async () 
         "-A",
         new URL("../src/main.ts", import.meta.url).pathname,
         "--port",
-        "0",
+        String(freePort()),
         "--dir",
         dir,
       ],
