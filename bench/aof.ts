@@ -63,6 +63,20 @@ async function start(name: string, exe: string, argv: string[], port: number, ao
   return { name, port, proc, dir } as Srv;
 }
 
+/** CPU time (user + sys, all threads) of a process, in µs (from /proc, clock ticks of 10 ms). */
+function cpuUs(pid: number): number {
+  const f = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) * 10_000;
+}
+
+/** Requests/s and the server's CPU µs per request of one redis-benchmark run. */
+async function measure(s: Srv, pipeline: number): Promise<[number, number]> {
+  const c0 = cpuUs(s.proc.pid);
+  const rps = await bench(s.port, pipeline);
+  const n = pipeline > 1 ? PREQUESTS : REQUESTS;
+  return [rps, (cpuUs(s.proc.pid) - c0) / n];
+}
+
 async function bench(port: number, pipeline: number): Promise<number> {
   const n = pipeline > 1 ? PREQUESTS : REQUESTS;
   const o = await new Deno.Command("redis-benchmark", {
@@ -112,13 +126,17 @@ try {
   // Warm-up (JIT) for every server.
   for (const s of servers) await bench(s.port, 16);
   const results: Record<string, Record<string, number[]>> = {};
+  const cpu: Record<string, Record<string, number[]>> = {};
   for (const mode of [1, 16]) {
     const key = mode === 1 ? "plain" : "-P 16";
     results[key] = {};
+    cpu[key] = {};
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 === 0 ? servers : [...servers].reverse();
       for (const s of order) {
-        (results[key][s.name] ??= []).push(await bench(s.port, mode));
+        const [rps, us] = await measure(s, mode);
+        (results[key][s.name] ??= []).push(rps);
+        (cpu[key][s.name] ??= []).push(us);
       }
     }
   }
@@ -136,6 +154,15 @@ try {
       `${mode.padEnd(6)} redis ${fmt("redis")}  rexis ${fmt("rexis")}  ratio ${
         ratio.toFixed(2)
       }  | rexis appendonly no ${fmt("rexis-noaof")} (AOF on/off ${cost.toFixed(2)})`,
+    );
+    const c = cpu[mode];
+    const us = (n: string) => `${median(c[n]).toFixed(2)} µs`;
+    console.log(
+      `${"".padEnd(6)} server CPU per request: redis ${us("redis")}, rexis ${
+        us("rexis")
+      }, rexis appendonly no ${us("rexis-noaof")} (CPU ratio redis/rexis ${
+        (median(c.redis) / median(c.rexis)).toFixed(2)
+      })`,
     );
   }
   for (const s of servers.slice(0, 2)) {

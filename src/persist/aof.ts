@@ -10,9 +10,10 @@
  *   dataset arrives as executed (deterministic form, MULTI/EXEC around transactions and scripts);
  *   a SELECT is added when the db changes and `#TS:<unix>` when `aof-timestamp-enabled` and the
  *   second changed. Commands are RESP-encoded into one growable buffer (a few hundred ns each).
- * - Writing: the buffer is written (one write(2)) before any reply leaves: the connection's flush
- *   calls `server.beforeReply` (src/server/conn.ts) before each socket write, and a microtask
- *   writes what commands without a reply queued. `appendfsync always` fdatasyncs right there,
+ * - Writing: the buffer is written before any reply leaves: the connection's flush awaits
+ *   `server.beforeReply` (src/server/conn.ts) before each socket write; one write(2) in a
+ *   microtask covers every client served in the same turn of the event loop (and, with `always`,
+ *   one fdatasync: group commit). A microtask also writes what commands without a reply queued. `appendfsync always` fdatasyncs right there,
  *   before the reply; `everysec` fsyncs in the background (Deno's thread pool, as Redis's bio
  *   thread) once per second, and while such an fsync is still running postpones writes for up to
  *   2 s, then writes anyway and counts aof_delayed_fsync (Redis's rule for a slow disk); `no`
@@ -148,12 +149,38 @@ export class Aof {
   #cronTicks = 0;
   readonly #p: Persistence;
   readonly #sink = (dbid: number, argv: string[]) => this.feed(dbid, argv);
-  readonly #beforeReply = () => {
-    if (this.buf.outLen !== 0 || this.#fsync === Fsync.Always) this.flush(false);
+  /**
+   * Server.beforeReply: the first client about to send replies in this turn of the event loop
+   * queues one flush in a microtask; every client served in the same turn (their read
+   * continuations are already queued before it) awaits it, so one write(2) (and with `always`
+   * one fdatasync: group commit) covers them all. Null once nothing is left to write, or when
+   * writing is postponed (everysec with a slow fsync) or failing: replies go, as in Redis.
+   */
+  readonly #beforeReply = (): Promise<void> | null => {
+    if (this.#flushing !== null) return this.#flushing;
+    if (this.buf.outLen === 0) {
+      if (this.#fsync !== Fsync.Always || this.lastIncrFsyncOffset === this.lastIncrSize) {
+        return null;
+      }
+    } else if (this.#flushPostponedStart !== 0 || !this.lastWriteOk) return null;
+    if (this.fd === null || this.state === AofState.Off) return null;
+    this.#flushing = new Promise<void>((resolve) => {
+      queueMicrotask(() => {
+        this.#flushing = null;
+        this.#flushQueued = false;
+        try {
+          this.flush(false);
+        } finally {
+          resolve();
+        }
+      });
+    });
+    return this.#flushing;
   };
+  #flushing: Promise<void> | null = null;
   readonly #microFlush = () => {
     this.#flushQueued = false;
-    if (this.buf.outLen !== 0) this.flush(false);
+    if (this.buf.outLen !== 0 && this.#flushing === null) this.flush(false);
   };
 
   constructor(readonly server: Server) {

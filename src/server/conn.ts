@@ -183,9 +183,13 @@ export async function flush(c: Client): Promise<void> {
   c.drained = new Promise<void>((r) => (resolve = r));
   try {
     while (c.outLen > 0 && !c.closedForWrite) {
-      // AOF: the commands these replies acknowledge are written (and fsynced) first.
+      // AOF: the commands these replies acknowledge are written (and fsynced) first, by one write
+      // for every client served in this turn of the event loop.
       const beforeReply = c.server.beforeReply;
-      if (beforeReply !== null) beforeReply();
+      if (beforeReply !== null) {
+        let pending: Promise<void> | null;
+        while ((pending = beforeReply()) !== null) await pending;
+      }
       const n = await conn.write(c.out.subarray(0, c.outLen));
       if (c.closedForWrite) break; // output limits dropped the buffer meanwhile
       c.totalNetOut += n;

@@ -123,10 +123,11 @@ export class Server {
   beforeWrite: ((c: Client, cmd: CommandDef, argv: string[]) => void) | null = null;
   /**
    * Called by the connection right before reply bytes go to a socket while the AOF is on
-   * (src/persist/aof.ts: the AOF buffer is written, and fsynced with appendfsync always, before
-   * any reply leaves); null otherwise.
+   * (src/persist/aof.ts): a promise while AOF data still has to be written (and fsynced with
+   * appendfsync always) before replies may leave — the connection awaits it and asks again — or
+   * null when replies may go; null when there is no AOF.
    */
-  beforeReply: (() => void) | null = null;
+  beforeReply: (() => Promise<void> | null) | null = null;
   /** Shutdown work of the AOF (flush, fsync, stop a rewrite); returns a refusal reason or null. */
   prepareShutdown: ((force: boolean) => string | null) | null = null;
   /** The -MISCONF error while writes are refused after a failed save (src/persist/snapshot.ts). */
