@@ -488,3 +488,39 @@ Deno.test({
     }
   },
 });
+
+Deno.test("AOF: BGREWRITEAOF during a BGSAVE is scheduled; auto-aof-rewrite-percentage", async () => {
+  const dir = tmpDir();
+  const p = await startRexis(dir, ["--appendonly", "yes"]);
+  try {
+    await withServer(p, async (c) => {
+      for (let i = 0; i < 100; i++) await c.send("SET", `k${i}`, "v");
+      await c.send("CONFIG", "SET", "rdb-key-save-delay", "2000");
+      assertEquals(await c.send("BGSAVE"), "Background saving started");
+      assertEquals(
+        await c.send("BGREWRITEAOF"),
+        "Background append only file rewriting scheduled",
+      );
+      let i = await info(c);
+      assertEquals(infoField(i, "aof_rewrite_scheduled"), "1");
+      assertEquals(infoField(i, "aof_rewrite_in_progress"), "0");
+      await c.send("CONFIG", "SET", "rdb-key-save-delay", "0");
+      // The cron starts it once the BGSAVE is over.
+      await waitFor(async () => infoField(await info(c), "aof_rewrites") === "1");
+      await waitRewrite(c);
+      // Automatic rewrite: the AOF grew past min-size and by 100% over the base.
+      const base = Number(infoField(await info(c), "aof_base_size"));
+      await c.send("CONFIG", "SET", "auto-aof-rewrite-min-size", "1kb");
+      for (let j = 0; j < 50; j++) await c.send("SET", `big${j}`, "x".repeat(Math.max(100, base)));
+      await waitFor(async () => infoField(await info(c), "aof_rewrites") === "2");
+      await waitRewrite(c);
+      i = await info(c);
+      assertEquals(infoField(i, "aof_last_bgrewrite_status"), "ok");
+      assertEquals(infoField(i, "aof_current_size"), infoField(i, "aof_base_size"));
+    });
+    assertMatch(p.output(), /Starting automatic rewriting of AOF on \d+% growth/);
+  } finally {
+    await p.kill();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
