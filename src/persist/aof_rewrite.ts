@@ -31,9 +31,32 @@ export class CommandBuffer extends ReplyWriter {
     this.out = new Uint8Array(size);
   }
 
+  /** `*<argc>\r\n` then `$<len>\r\n<bytes>\r\n` per argument (binary strings), one ensure. */
   command(argv: readonly string[]): void {
-    this.addArrayLen(argv.length);
-    for (let i = 0; i < argv.length; i++) this.addBulk(argv[i]);
+    const argc = argv.length;
+    let need = 16;
+    for (let i = 0; i < argc; i++) need += argv[i].length + 16;
+    this.ensure(need);
+    const o = this.out;
+    let p = this.outLen;
+    o[p++] = 42; // *
+    p = writeDecimal(o, p, argc);
+    for (let i = 0; i < argc; i++) {
+      const a = argv[i];
+      const n = a.length;
+      o[p++] = 36; // $
+      p = writeDecimal(o, p, n);
+      if (n > 256) {
+        this.outLen = p;
+        this.writeBinary(a);
+        p = this.outLen;
+      } else {
+        for (let j = 0; j < n; j++) o[p++] = a.charCodeAt(j);
+      }
+      o[p++] = 13;
+      o[p++] = 10;
+    }
+    this.outLen = p;
   }
 
   /** The pending bytes, copied; the buffer is emptied. */
@@ -42,6 +65,21 @@ export class CommandBuffer extends ReplyWriter {
     this.outLen = 0;
     return b;
   }
+}
+
+/** Decimal digits of a non-negative integer then CRLF at `p`; returns the new position. */
+function writeDecimal(o: Uint8Array, p: number, n: number): number {
+  if (n < 10) o[p++] = 48 + n;
+  else if (n < 100) {
+    o[p++] = 48 + ((n / 10) | 0);
+    o[p++] = 48 + (n % 10);
+  } else {
+    const s = String(n);
+    for (let i = 0; i < s.length; i++) o[p++] = s.charCodeAt(i);
+  }
+  o[p++] = 13;
+  o[p++] = 10;
+  return p;
 }
 
 export class AofSerializer implements SnapshotSerializer {
