@@ -99,6 +99,15 @@ function isDir(path: string): boolean {
   }
 }
 
+/** dirCreateIfMissing: mkdir, an existing entry of that name is fine (EEXIST), as in Redis. */
+function dirCreateIfMissing(path: string): void {
+  try {
+    Deno.mkdirSync(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+  }
+}
+
 function removeQuiet(path: string): void {
   try {
     Deno.removeSync(path);
@@ -580,7 +589,7 @@ export class Aof {
   #upgradePrepare(am: AofManifest): void {
     const filename = this.#filename;
     try {
-      Deno.mkdirSync(this.#dirname, { recursive: true });
+      dirCreateIfMissing(this.#dirname);
     } catch (e) {
       this.#log.warning(`Can't open or create append-only dir ${this.#dirname}: ${errnoText(e)}`);
       Deno.exit(1);
@@ -702,7 +711,7 @@ export class Aof {
   openOnServerStart(): void {
     if (this.state !== AofState.On) return;
     try {
-      Deno.mkdirSync(this.#dirname, { recursive: true });
+      dirCreateIfMissing(this.#dirname);
     } catch (e) {
       this.#log.warning(`Can't open or create append-only dir ${this.#dirname}: ${errnoText(e)}`);
       Deno.exit(1);
@@ -892,7 +901,7 @@ export class Aof {
   rewriteBackground(): boolean {
     if (this.#p.busy) return false;
     try {
-      Deno.mkdirSync(this.#dirname, { recursive: true });
+      dirCreateIfMissing(this.#dirname);
     } catch (e) {
       this.#log.warning(`Can't open or create append-only dir ${this.#dirname}: ${errnoText(e)}`);
       this.lastBgrewriteOk = false;
