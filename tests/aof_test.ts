@@ -512,11 +512,13 @@ Deno.test("AOF: BGREWRITEAOF during a BGSAVE is scheduled; auto-aof-rewrite-perc
       const base = Number(infoField(await info(c), "aof_base_size"));
       await c.send("CONFIG", "SET", "auto-aof-rewrite-min-size", "1kb");
       for (let j = 0; j < 50; j++) await c.send("SET", `big${j}`, "x".repeat(Math.max(100, base)));
-      await waitFor(async () => infoField(await info(c), "aof_rewrites") === "2");
+      await waitFor(async () => Number(infoField(await info(c), "aof_rewrites")) >= 2);
+      // (Later growth may start more automatic rewrites: stop them before looking.)
+      await c.send("CONFIG", "SET", "auto-aof-rewrite-percentage", "0");
       await waitRewrite(c);
       i = await info(c);
       assertEquals(infoField(i, "aof_last_bgrewrite_status"), "ok");
-      assertEquals(infoField(i, "aof_current_size"), infoField(i, "aof_base_size"));
+      assert(Number(infoField(i, "aof_base_size")) > base, i);
     });
     assertMatch(p.output(), /Starting automatic rewriting of AOF on \d+% growth/);
   } finally {
