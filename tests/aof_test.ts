@@ -526,3 +526,50 @@ Deno.test("AOF: BGREWRITEAOF during a BGSAVE is scheduled; auto-aof-rewrite-perc
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("AOF: streams with groups, consumers and pending entries survive an AOF-format rewrite", async () => {
+  const dir = tmpDir();
+  const args = ["--appendonly", "yes", "--aof-use-rdb-preamble", "no"];
+  let p = await startRexis(dir, args);
+  const state = async (c: RespConn) => {
+    const info = (await c.send("XINFO", "STREAM", "s")) as unknown[];
+    const keep: unknown[] = [];
+    for (let i = 0; i < info.length; i += 2) {
+      if (!String(info[i]).startsWith("radix-tree")) keep.push(info[i], info[i + 1]);
+    }
+    return [
+      keep,
+      await c.send("XRANGE", "s", "-", "+"),
+      await c.send("XINFO", "GROUPS", "s"),
+      await c.send("XPENDING", "s", "g1"),
+      await c.send("XPENDING", "s", "g2"),
+      await c.send("XINFO", "STREAM", "empty"),
+    ];
+  };
+  try {
+    const before = await withServer(p, async (c) => {
+      for (let i = 1; i <= 20; i++) await c.send("XADD", "s", `${i}-1`, "f", `v${i}`, "g", "x");
+      await c.send("XDEL", "s", "3-1", "20-1");
+      await c.send("XGROUP", "CREATE", "s", "g1", "0");
+      await c.send("XGROUP", "CREATE", "s", "g2", "$");
+      await c.send("XREADGROUP", "GROUP", "g1", "alice", "COUNT", "4", "STREAMS", "s", ">");
+      await c.send("XREADGROUP", "GROUP", "g1", "bob", "COUNT", "2", "STREAMS", "s", ">");
+      await c.send("XACK", "s", "g1", "1-1");
+      await c.send("XGROUP", "CREATECONSUMER", "s", "g2", "carol");
+      await c.send("XADD", "empty", "1-1", "a", "b");
+      await c.send("XDEL", "empty", "1-1");
+      assertEquals(await c.send("BGREWRITEAOF"), "Background append only file rewriting started");
+      await waitRewrite(c);
+      const base = Deno.readTextFileSync(`${dir}/appendonlydir/appendonly.aof.2.base.aof`);
+      assert(base.includes("$6\r\nXCLAIM\r\n"), base);
+      assert(base.includes("$6\r\nXSETID\r\n"), base);
+      return await state(c);
+    });
+    await p.kill();
+    p = await startRexis(dir, args);
+    await withServer(p, async (c) => assertEquals(await state(c), before));
+  } finally {
+    await p.kill();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -3,8 +3,8 @@
  * `aof-use-rdb-preamble no`: `#TS:` first when timestamps are on, FUNCTION LOAD per library, then
  * per db SELECT and one command group per key: SET for strings, RPUSH / SADD / ZADD / HMSET with
  * at most 64 items per command (AOF_REWRITE_ITEMS_PER_CMD), PEXPIREAT after a key with a TTL.
- * Streams and module types are written as `RESTORE key 0 <DUMP payload> REPLACE` (Redis writes
- * XADD/XSETID/XGROUP sequences; RESTORE rebuilds the same value, and both servers load it).
+ * Streams as Redis writes them (XADD per entry, XSETID, XGROUP CREATE, XCLAIM ... FORCE, XGROUP
+ * CREATECONSUMER); module types as `RESTORE key 0 <DUMP payload> REPLACE`.
  *
  * It implements the SnapshotSerializer of src/persist/snapshot.ts, so BGREWRITEAOF reuses the
  * incremental copy-on-write walk of BGSAVE with this output instead of RDB.
@@ -16,6 +16,8 @@ import type { ListValue } from "../types/list.ts";
 import type { SetObject } from "../types/set.ts";
 import type { HashObject } from "../types/hash.ts";
 import type { ZSet } from "../types/zset.ts";
+import { sortedNames, StreamIterator, type StreamValue } from "../types/stream.ts";
+import { formatId, ID_MAX, ID_MIN } from "../types/streamid.ts";
 import { createDumpPayload, type SaveOptions } from "./rdb.ts";
 import type { SnapshotSerializer } from "./snapshot.ts";
 import { saveOptions } from "./options.ts";
@@ -144,6 +146,9 @@ export class AofSerializer implements SnapshotSerializer {
           this.#variadic("ZADD", key, items, 2);
           break;
         }
+        case "stream":
+          this.#stream(key, v as StreamValue);
+          break;
         default: {
           const p = createDumpPayload(v, this.#opts);
           b.command(["RESTORE", key, "0", bytesToBinary(p), "REPLACE"]);
@@ -151,6 +156,67 @@ export class AofSerializer implements SnapshotSerializer {
       }
     }
     if (expire !== undefined) b.command(["PEXPIREAT", key, String(expire)]);
+  }
+
+  /**
+   * rewriteStreamObject: XADD per entry (or `XADD key MAXLEN 0 0-1 x y` for an empty stream),
+   * XSETID with ENTRIESADDED and MAXDELETEDID, then per group (bytewise order) XGROUP CREATE ...
+   * ENTRIESREAD, and per consumer XCLAIM ... JUSTID FORCE for each pending entry or XGROUP
+   * CREATECONSUMER when it has none.
+   */
+  #stream(key: string, s: StreamValue): void {
+    const b = this.buf;
+    if (s.length > 0) {
+      const it = new StreamIterator(s, ID_MIN, ID_MAX, false);
+      while (it.next()) b.command(["XADD", key, it.formatId(), ...it.fields()]);
+    } else {
+      b.command(["XADD", key, "MAXLEN", "0", "0-1", "x", "y"]);
+    }
+    b.command([
+      "XSETID",
+      key,
+      formatId(s.lastId),
+      "ENTRIESADDED",
+      String(s.entriesAdded),
+      "MAXDELETEDID",
+      formatId(s.maxDeletedId),
+    ]);
+    if (s.groups === null) return;
+    for (const name of sortedNames(s.groups)) {
+      const g = s.groups.get(name)!;
+      b.command([
+        "XGROUP",
+        "CREATE",
+        key,
+        name,
+        formatId(g.lastId),
+        "ENTRIESREAD",
+        String(g.entriesRead),
+      ]);
+      for (const cname of sortedNames(g.consumers)) {
+        const c = g.consumers.get(cname)!;
+        if (c.pel.size === 0) {
+          b.command(["XGROUP", "CREATECONSUMER", key, name, cname]);
+          continue;
+        }
+        for (const [id, nack] of c.pel.entries()) {
+          b.command([
+            "XCLAIM",
+            key,
+            name,
+            cname,
+            "0",
+            formatId(id),
+            "TIME",
+            String(nack.time),
+            "RETRYCOUNT",
+            String(nack.count),
+            "JUSTID",
+            "FORCE",
+          ]);
+        }
+      }
+    }
   }
 
   /** `items` grouped by `per` (1 member, 2 field+value), at most 64 groups per command. */
