@@ -573,3 +573,30 @@ Deno.test("AOF: streams with groups, consumers and pending entries survive an AO
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("AOF: a rewrite that cannot create its files fails with Redis's reply; the server goes on", async () => {
+  const dir = tmpDir();
+  const p = await startRexis(dir, ["--appendonly", "yes"]);
+  try {
+    await withServer(p, async (c) => {
+      await c.send("SET", "a", "1");
+      // The directory is replaced by a plain file: no new incr file can be created in it.
+      Deno.removeSync(`${dir}/appendonlydir`, { recursive: true });
+      Deno.writeTextFileSync(`${dir}/appendonlydir`, "");
+      assertEquals(
+        errText(await c.send("BGREWRITEAOF")),
+        "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+      );
+      const i = await info(c);
+      assertEquals(infoField(i, "aof_last_bgrewrite_status"), "err");
+      assertEquals(infoField(i, "aof_rewrite_in_progress"), "0");
+      // Appending goes on to the open (now unlinked) incr file.
+      assertEquals(await c.send("SET", "b", "2"), "OK");
+      assertEquals(infoField(await info(c), "aof_last_write_status"), "ok");
+    });
+    assertMatch(p.output(), /Can't open the append-only file appendonly.aof.2.incr.aof/);
+  } finally {
+    await p.kill();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
