@@ -2,11 +2,15 @@
  * Bitmap family: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD, BITFIELD_RO — Redis 7.0's
  * bitops.c replies, errors, order of checks, keyspace statistics and events.
  *
- * Bitmaps are ordinary string values (binary strings, src/store/db.ts): bit 0 is the most
- * significant bit of the first byte. BITCOUNT, BITPOS and BITOP run in the WASM kernel
- * (src/wasm/bitops.ts), which keeps recently used values resident in its memory; SETBIT patches
- * that copy along with the new string, so a BITCOUNT after a SETBIT copies nothing either.
- * BITFIELD works on at most 9 bytes per operation and stays in TypeScript (BigInt for 64 bits).
+ * Bitmaps are string values: bit 0 is the most significant bit of the first byte. The writers
+ * (SETBIT, BITFIELD with SET/INCRBY) turn the value into a RawString (src/types/rawstring.ts), as
+ * Redis's lookupStringForBitCommand unshares it into a raw sds, and change its bytes in place:
+ * SETBIT on a 1 MB bitmap is O(1) (growth is amortised). Readers take both representations.
+ * BITCOUNT, BITPOS and BITOP run in the WASM kernel (src/wasm/bitops.ts), which keeps recently
+ * used values resident in its memory; a RawString's bytes go in by memcpy (no conversion) and
+ * SETBIT patches the resident copy, so BITCOUNT after SETBIT copies nothing. BITOP stores its
+ * result as a RawString (Redis stores a new raw sds). BITFIELD works on at most 9 bytes per
+ * operation and stays in TypeScript (BigInt for 64 bits).
  *
  * Events: SETBIT and BITFIELD fire "setbit" when a bit changed (or the key was created/grown),
  * BITOP "set" on the destination (or "del" when the result is empty and the key existed); a key
@@ -98,11 +102,7 @@ let bitsDirty = false;
 function stringForBits(c: Client, key: string, maxbit: number): RawString | null {
   const db = c.db;
   const v = db.lookupWrite(key);
-  let r: RawString;
-  if (v === undefined) r = RawString.zeros(0);
-  else if (typeof v === "string") r = RawString.from(v);
-  else if (v instanceof RawString) r = v;
-  else {
+  if (v !== undefined && typeof v !== "string" && !(v instanceof RawString)) {
     c.addErrorWrongType();
     return null;
   }
@@ -111,13 +111,23 @@ function stringForBits(c: Client, key: string, maxbit: number): RawString | null
     c.addError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
     return null;
   }
+  let r: RawString;
   if (v === undefined) {
+    r = RawString.zeros(need);
     db.set(key, r);
     c.server.notify("n", "new", key, db.id);
-  } else if (v !== r) db.replace(key, r);
+    prevVer = r.ver;
+    prevLen = need;
+    bitsDirty = true;
+    return r;
+  }
+  if (typeof v === "string") {
+    r = RawString.from(v);
+    db.replace(key, r);
+  } else r = v;
   prevVer = r.ver;
   prevLen = r.len;
-  bitsDirty = r.growZero(need) || v === undefined;
+  bitsDirty = r.growZero(need);
   return r;
 }
 
