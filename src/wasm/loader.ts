@@ -8,7 +8,9 @@
  * - binary strings (Rexis's string values) stay resident between commands: `Arena.place` keeps a
  *   few recently used values in the module's memory, keyed by the string itself. JS strings are
  *   immutable, so a value that is still `===` the resident one has the same bytes; any write to the
- *   key stores a new string and the next lookup copies it in again.
+ *   key stores a new string and the next lookup copies it in again. Mutable values (RawString,
+ *   src/types/rawstring.ts) are keyed by the object and its change counter (`placeRaw`): their
+ *   bytes go in by memcpy, without conversion.
  */
 import { Buffer } from "node:buffer";
 import { buildWasm, staleTargets } from "./build.ts";
