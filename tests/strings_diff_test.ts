@@ -1,11 +1,13 @@
 /**
  * Differential test of the string and bitmap families against redis-server 7.0.15: random
- * sequences of SET, SETBIT, GETBIT, SETRANGE, APPEND, GET, GETRANGE, STRLEN, BITCOUNT, BITPOS,
- * BITOP, BITFIELD(_RO), INCR/INCRBY/INCRBYFLOAT, GETDEL, COPY, LCS, DUMP, OBJECT ENCODING, TYPE,
- * PFCOUNT and an EVAL reading the value, over keys of a few sizes and binary contents, so that each
- * command meets both string representations (ordinary strings and RawStrings, small and past the
- * 256-byte bytes threshold: src/types/rawstring.ts). Replies are compared exactly; DUMP payloads
- * are checked by restoring each server's payload in the other. Skipped when redis-server is not installed.
+ * sequences of SET (and its GET option), SETBIT, GETBIT, SETRANGE, APPEND, GET, MGET, GETSET,
+ * GETEX, SETNX, MSET, GETRANGE, SUBSTR, STRLEN, BITCOUNT, BITPOS, BITOP, BITFIELD(_RO),
+ * INCR/INCRBY/INCRBYFLOAT, GETDEL, COPY, LCS, DUMP, OBJECT ENCODING, TYPE, PFCOUNT, SORT ... GET
+ * (values read through a pattern) and an EVAL reading the value, over keys of a few sizes and
+ * binary contents, so that each command meets both string representations (ordinary strings and
+ * RawStrings, small and past the 256-byte bytes threshold: src/types/rawstring.ts). Replies are
+ * compared exactly; DUMP payloads are checked by restoring each server's payload in the other.
+ * Skipped when redis-server is not installed.
  *
  * More seeds: REXIS_STRING_DIFF_SEEDS=1,2,3 REXIS_STRING_DIFF_OPS=5000 deno test -A tests/strings_diff_test.ts
  */
@@ -121,7 +123,22 @@ export function generator(seed: number) {
     if (r < 0.88) return ["PFCOUNT", key];
     if (r < 0.9) return ["EVAL", "return redis.call('GET', KEYS[1])", "1", key];
     if (r < 0.92) return ["DEL", key];
-    if (r < 0.94) return ["SETRANGE", key, String(int(size)), "ab"];
+    if (r < 0.93) return ["SETRANGE", key, String(int(size)), "ab"];
+    if (r < 0.94) return ["MGET", ...KEYS.map(([k]) => k)];
+    if (r < 0.95) {
+      return pick([
+        ["GETSET", key, bytes(int(size))],
+        ["SET", key, bytes(int(size)), "GET"],
+        ["SETNX", key, "n"],
+        ["GETEX", key, "PERSIST"],
+        ["SUBSTR", key, span(size), span(size)],
+        ["MSET", key, bytes(int(size)), "a", bytes(int(40))],
+      ]);
+    }
+    if (r < 0.96) {
+      // SORT reads string keys through BY/GET patterns ("*" is the element itself: a, b, c, x).
+      return ["SORT", "l", ...pick([["ALPHA"], ["BY", "nosort"]]), "GET", "*", "GET", "#"];
+    }
     return ["GET", key];
   };
   return { next };
@@ -163,7 +180,10 @@ Deno.test({
       const seeds = (Deno.env.get("REXIS_STRING_DIFF_SEEDS") ?? "1,2,3").split(",").map(Number);
       const ops = Number(Deno.env.get("REXIS_STRING_DIFF_OPS") ?? 2500);
       for (const seed of seeds) {
-        for (const c of [a, b!]) await c.send("FLUSHALL");
+        for (const c of [a, b!]) {
+          await c.send("FLUSHALL");
+          await c.send("RPUSH", "l", "c", "a", "x", "b");
+        }
         const gen = generator(seed);
         for (let i = 0; i < ops; i++) {
           const cmd = gen.next();
