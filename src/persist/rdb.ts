@@ -330,7 +330,10 @@ export function rdbSaveObject(w: RdbWriter, v: RValue, t: number): void {
     return;
   }
   if (v instanceof RawString) {
-    w.string(v.toString());
+    // A string changed in place: its bytes as they are (no JS string made or cached) past the
+    // length where the integer encodings apply.
+    if (v.b !== null && v.len > 11) w.blob(v.b.subarray(0, v.len));
+    else w.string(v.toString());
     return;
   }
   switch (t) {
