@@ -2,11 +2,15 @@
  * Bitmap family: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD, BITFIELD_RO — Redis 7.0's
  * bitops.c replies, errors, order of checks, keyspace statistics and events.
  *
- * Bitmaps are ordinary string values (binary strings, src/store/db.ts): bit 0 is the most
- * significant bit of the first byte. BITCOUNT, BITPOS and BITOP run in the WASM kernel
- * (src/wasm/bitops.ts), which keeps recently used values resident in its memory; SETBIT patches
- * that copy along with the new string, so a BITCOUNT after a SETBIT copies nothing either.
- * BITFIELD works on at most 9 bytes per operation and stays in TypeScript (BigInt for 64 bits).
+ * Bitmaps are string values: bit 0 is the most significant bit of the first byte. The writers
+ * (SETBIT, BITFIELD with SET/INCRBY) turn the value into a RawString (src/types/rawstring.ts), as
+ * Redis's lookupStringForBitCommand unshares it into a raw sds, and change its bytes in place:
+ * SETBIT on a 1 MB bitmap is O(1) (growth is amortised). Readers take both representations.
+ * BITCOUNT, BITPOS and BITOP run in the WASM kernel (src/wasm/bitops.ts), which keeps recently
+ * used values resident in its memory; a RawString's bytes go in by memcpy (no conversion) and
+ * SETBIT patches the resident copy, so BITCOUNT after SETBIT copies nothing. BITOP stores its
+ * result as a RawString (Redis stores a new raw sds). BITFIELD works on at most 9 bytes per
+ * operation and stays in TypeScript (BigInt for 64 bits).
  *
  * Events: SETBIT and BITFIELD fire "setbit" when a bit changed (or the key was created/grown),
  * BITOP "set" on the destination (or "del" when the result is empty and the key existed); a key
@@ -14,9 +18,17 @@
  */
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
+import { isString, RawString } from "../types/rawstring.ts";
 import { type ArgDoc, cmd, type CommandDef, type KeySpec } from "./types.ts";
 import { eqi, parseI64 } from "./args.ts";
-import { BITOP_AND, BITOP_NOT, BITOP_OR, BITOP_XOR, bitops } from "../wasm/bitops.ts";
+import {
+  BITOP_AND,
+  BITOP_NOT,
+  BITOP_OR,
+  BITOP_XOR,
+  bitops,
+  type BitValue,
+} from "../wasm/bitops.ts";
 
 /** Longest JS string V8 can build (String::kMaxLength on 64-bit). */
 const MAX_JS_STRING = (1 << 29) - 24;
@@ -59,6 +71,13 @@ function bitOffsetArg(c: Client, s: string, hashBits = 0): number | null {
     c.addError(ERR_OFFSET);
     return null;
   }
+  if (!hash && typeof v === "number") {
+    if (v < 0 || Math.floor(v / 8) >= c.server.maxBulkLen) {
+      c.addError(ERR_OFFSET);
+      return null;
+    }
+    return v;
+  }
   let off = BigInt(v);
   if (hash) off = BigInt.asIntN(64, off * BigInt(hashBits));
   if (off < 0n || (off >> 3n) >= BigInt(c.server.maxBulkLen)) {
@@ -68,14 +87,22 @@ function bitOffsetArg(c: Client, s: string, hashBits = 0): number | null {
   return Number(off);
 }
 
+/** The version and length of the value stringForBits returned, before it grew it. */
+let prevVer = 0;
+let prevLen = 0;
+/** Whether stringForBits created or grew the value (Redis's `dirty`). */
+let bitsDirty = false;
+
 /**
- * lookupStringForBitCommand: the string at key grown with zero bytes to hold bit `maxbit`
- * (created when missing). Returns [value, created-or-grown] or null after a WRONGTYPE reply.
- * The grown value is not stored yet: storeBits does it.
+ * lookupStringForBitCommand: the value at key as a RawString (dbUnshareStringValue: an ordinary
+ * string becomes one, reported "raw" from then on) grown with zero bytes to hold bit `maxbit`,
+ * created (dbAdd, "new") when missing. Null after a WRONGTYPE or size error reply. Sets prevVer,
+ * prevLen and bitsDirty.
  */
-function stringForBits(c: Client, key: string, maxbit: number): [string, boolean, boolean] | null {
-  const v = c.db.lookupWrite(key);
-  if (v !== undefined && typeof v !== "string") {
+function stringForBits(c: Client, key: string, maxbit: number): RawString | null {
+  const db = c.db;
+  const v = db.lookupWrite(key);
+  if (v !== undefined && typeof v !== "string" && !(v instanceof RawString)) {
     c.addErrorWrongType();
     return null;
   }
@@ -84,23 +111,29 @@ function stringForBits(c: Client, key: string, maxbit: number): [string, boolean
     c.addError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
     return null;
   }
-  if (v === undefined) return ["\0".repeat(need), true, true];
-  if (v.length >= need) return [v, false, false];
-  return [v + "\0".repeat(need - v.length), true, false];
-}
-
-/** Store a bitmap after a write: dbAdd ("new") for a created key, else overwrite (keeps TTL). */
-function storeBits(c: Client, key: string, v: string, created: boolean): void {
-  const db = c.db;
-  if (created) {
-    db.set(key, v);
+  let r: RawString;
+  if (v === undefined) {
+    r = RawString.zeros(need);
+    db.set(key, r);
     c.server.notify("n", "new", key, db.id);
-  } else db.replace(key, v);
+    prevVer = r.ver;
+    prevLen = need;
+    bitsDirty = true;
+    return r;
+  }
+  if (typeof v === "string") {
+    r = RawString.from(v);
+    db.replace(key, r);
+  } else r = v;
+  prevVer = r.ver;
+  prevLen = r.len;
+  bitsDirty = r.growZero(need);
+  return r;
 }
 
-/** The string with byte i replaced (i < s.length). */
-function setByte(s: string, i: number, b: number): string {
-  return s.slice(0, i) + String.fromCharCode(b) + s.slice(i + 1);
+/** Byte i of a string value (i < length). */
+function byteAt(v: BitValue, i: number): number {
+  return typeof v === "string" ? v.charCodeAt(i) : v.byteAt(i);
 }
 
 // ---- SETBIT / GETBIT --------------------------------------------------------------------------
@@ -108,24 +141,28 @@ function setByte(s: string, i: number, b: number): string {
 function setbitCommand(c: Client, argv: string[]): void {
   const off = bitOffsetArg(c, argv[2]);
   if (off === null) return;
-  const on = parseI64(argv[3]);
-  if (on === null || (on !== 0 && on !== 1)) {
-    c.addError(ERR_BIT);
-    return;
+  const a = argv[3];
+  let on: number;
+  if (a === "1") on = 1;
+  else if (a === "0") on = 0;
+  else {
+    const v = parseI64(a);
+    if (v !== 0 && v !== 1) {
+      c.addError(ERR_BIT);
+      return;
+    }
+    on = v;
   }
   const key = argv[1];
   const r = stringForBits(c, key, off);
   if (r === null) return;
-  const [old, grown, created] = r;
   const byte = Math.floor(off / 8);
   const bit = 7 - (off & 7);
-  const byteval = old.charCodeAt(byte);
+  const byteval = r.byteAt(byte);
   const bitval = byteval & (1 << bit);
-  if (grown || (bitval !== 0) !== (on === 1)) {
-    const nb = (byteval & ~(1 << bit)) | (on << bit);
-    const v = setByte(old, byte, nb);
-    bitops.patch(old, v, byte, nb);
-    storeBits(c, key, v, created);
+  if (bitsDirty || (bitval !== 0) !== (on === 1)) {
+    r.setByte(byte, (byteval & ~(1 << bit)) | (on << bit));
+    if (r.b !== null) bitops.patch(r, prevVer, prevLen, byte);
     c.server.signalModifiedKey(c.db, key);
     c.server.notify("$", "setbit", key, c.db.id);
     c.server.dirty++;
@@ -141,13 +178,13 @@ function getbitCommand(c: Client, argv: string[]): void {
     c.addInt(0);
     return;
   }
-  if (typeof v !== "string") {
+  if (!isString(v)) {
     c.addErrorWrongType();
     return;
   }
   const byte = Math.floor(off / 8);
   const bit = 7 - (off & 7);
-  c.addInt(byte < v.length && v.charCodeAt(byte) & (1 << bit) ? 1 : 0);
+  c.addInt(byte < v.length && byteAt(v, byte) & (1 << bit) ? 1 : 0);
 }
 
 // ---- BITCOUNT / BITPOS ------------------------------------------------------------------------
@@ -204,7 +241,7 @@ function bitcountCommand(c: Client, argv: string[]): void {
     c.addInt(0);
     return;
   }
-  if (typeof v !== "string") {
+  if (!isString(v)) {
     c.addErrorWrongType();
     return;
   }
@@ -238,8 +275,8 @@ function bitcountCommand(c: Client, argv: string[]): void {
     return;
   }
   let count = bitops.count(v, start, end);
-  if (firstMask) count -= POPCOUNT[v.charCodeAt(start) & firstMask];
-  if (lastMask) count -= POPCOUNT[v.charCodeAt(end) & lastMask];
+  if (firstMask) count -= POPCOUNT[byteAt(v, start) & firstMask];
+  if (lastMask) count -= POPCOUNT[byteAt(v, end) & lastMask];
   c.addInt(count);
 }
 
@@ -262,7 +299,7 @@ function bitposCommand(c: Client, argv: string[]): void {
     c.addInt(bit ? -1 : 0);
     return;
   }
-  if (typeof v !== "string") {
+  if (!isString(v)) {
     c.addErrorWrongType();
     return;
   }
@@ -300,7 +337,7 @@ function bitposCommand(c: Client, argv: string[]): void {
   let pos: number;
   done: {
     if (firstMask) {
-      let t = bit ? v.charCodeAt(start) & ~firstMask : v.charCodeAt(start) | firstMask;
+      let t = bit ? byteAt(v, start) & ~firstMask : byteAt(v, start) | firstMask;
       if (lastMask && bytes === 1) t = bit ? t & ~lastMask : t | lastMask;
       pos = bytePos(t & 0xff, bit);
       if (bytes === 1 || (pos !== -1 && pos !== 8)) break done;
@@ -314,7 +351,7 @@ function bitposCommand(c: Client, argv: string[]): void {
       start += cur;
       bytes -= cur;
     }
-    const t = bit ? v.charCodeAt(end) & ~lastMask : v.charCodeAt(end) | lastMask;
+    const t = bit ? byteAt(v, end) & ~lastMask : byteAt(v, end) | lastMask;
     pos = bytePos(t & 0xff, bit);
   }
   if (endGiven && bit === 0 && pos === bytes * 8) {
@@ -342,11 +379,11 @@ function bitopCommand(c: Client, argv: string[]): void {
     c.addError("ERR BITOP NOT must be called with a single source key.");
     return;
   }
-  const srcs: string[] = [];
+  const srcs: BitValue[] = [];
   for (let j = 3; j < argv.length; j++) {
     const v = lookupRead(c, argv[j]);
     if (v === undefined) srcs.push("");
-    else if (typeof v !== "string") {
+    else if (!isString(v)) {
       c.addErrorWrongType();
       return;
     } else srcs.push(v);
@@ -354,7 +391,7 @@ function bitopCommand(c: Client, argv: string[]): void {
   const res = bitops.op(op, srcs);
   const key = argv[2];
   const db = c.db;
-  if (res.length) {
+  if (res !== null) {
     const n = db.dict.size;
     db.set(key, res);
     if (db.dict.size !== n) c.server.notify("n", "new", key, db.id);
@@ -366,7 +403,7 @@ function bitopCommand(c: Client, argv: string[]): void {
     c.server.notify("g", "del", key, db.id);
     c.server.dirty++;
   }
-  c.addInt(res.length);
+  c.addInt(res === null ? 0 : res.length);
 }
 
 // ---- BITFIELD ---------------------------------------------------------------------------------
@@ -398,16 +435,6 @@ function bitfieldType(c: Client, s: string): [boolean, number] | null {
     return null;
   }
   return [sign, bits];
-}
-
-/** Bits [offset, offset + bits) of a byte source, most significant first, as an unsigned value. */
-function getBits(byteAt: (i: number) => number, offset: number, bits: number): bigint {
-  let v = 0n;
-  for (let j = 0; j < bits; j++, offset++) {
-    const b = byteAt(Math.floor(offset / 8));
-    v = (v << 1n) | BigInt((b >> (7 - (offset & 7))) & 1);
-  }
-  return v;
 }
 
 /** checkUnsignedBitfieldOverflow: [overflow, limit]. */
@@ -496,48 +523,53 @@ function bitfieldGeneric(c: Client, argv: string[], readonlyCmd: boolean): void 
   }
 
   const key = argv[1];
-  let src: string | undefined;
-  let created = false, grown = false;
+  // Reads and writes go through `u8`: the value's bytes (a RawString being edited) or, read-only,
+  // the bytes of the string value.
+  let r: RawString | null = null;
+  let u8: Uint8Array;
+  let len: number;
   if (readonly) {
     const v = lookupRead(c, key);
-    if (v !== undefined && typeof v !== "string") {
+    if (v !== undefined && !isString(v)) {
       c.addErrorWrongType();
       return;
     }
-    src = v;
+    if (v === undefined) {
+      u8 = EMPTY;
+      len = 0;
+    } else if (typeof v !== "string" && v.b !== null) {
+      u8 = v.b;
+      len = v.len;
+    } else {
+      // Only the bytes the GETs reach are copied.
+      const s = typeof v === "string" ? v : v.s!;
+      let top = 0;
+      for (const op of ops) if (op.offset + op.bits > top) top = op.offset + op.bits;
+      len = Math.min(s.length, Math.ceil(top / 8));
+      u8 = readBytes(s, len);
+    }
   } else {
     if (readonlyCmd) {
       c.addError("ERR BITFIELD_RO only supports the GET subcommand");
       return;
     }
-    const r = stringForBits(c, key, highest);
+    r = stringForBits(c, key, highest);
     if (r === null) return;
-    [src, grown, created] = r;
+    u8 = r.edit();
+    len = r.len;
   }
-
-  // Writes go to a byte overlay, spliced into the string once at the end.
-  const overlay = new Map<number, number>();
-  const s = src ?? "";
-  const byteAt = (i: number): number => overlay.get(i) ?? (i < s.length ? s.charCodeAt(i) : 0);
-  const setBits = (offset: number, bits: number, value: bigint): void => {
-    const u = BigInt.asUintN(64, value);
-    for (let j = 0; j < bits; j++, offset++) {
-      const bitval = Number((u >> BigInt(bits - 1 - j)) & 1n);
-      const byte = Math.floor(offset / 8);
-      const bit = 7 - (offset & 7);
-      overlay.set(byte, (byteAt(byte) & ~(1 << bit)) | (bitval << bit));
-    }
-  };
+  const dirty = bitsDirty;
   let changes = 0;
+  let wrote = false;
   c.addArrayLen(ops.length);
   for (const op of ops) {
     if (op.opcode === OP_GET) {
       // Reads see the writes of earlier operations of the same command.
-      const u = getBits(byteAt, op.offset, op.bits);
+      const u = getBits(u8, len, op.offset, op.bits);
       c.addInt(op.sign ? signExtend(u, op.bits) : u);
       continue;
     }
-    const oldU = getBits(byteAt, op.offset, op.bits);
+    const oldU = getBits(u8, len, op.offset, op.bits);
     if (op.sign) {
       const oldval = signExtend(oldU, op.bits);
       let newval: bigint, retval: bigint, overflow: number, wrapped: bigint;
@@ -553,8 +585,9 @@ function bitfieldGeneric(c: Client, argv: string[], readonlyCmd: boolean): void 
       }
       if (!(overflow && op.owtype === OW_FAIL)) {
         c.addInt(retval);
-        setBits(op.offset, op.bits, newval);
-        if (grown || oldval !== newval) changes++;
+        setBits(u8, op.offset, op.bits, newval);
+        wrote = true;
+        if (dirty || oldval !== newval) changes++;
       } else c.addNull();
     } else {
       const oldval = oldU;
@@ -572,27 +605,49 @@ function bitfieldGeneric(c: Client, argv: string[], readonlyCmd: boolean): void 
       }
       if (!(overflow && op.owtype === OW_FAIL)) {
         c.addInt(BigInt.asIntN(64, retval));
-        setBits(op.offset, op.bits, newval);
-        if (grown || oldval !== newval) changes++;
+        setBits(u8, op.offset, op.bits, newval);
+        wrote = true;
+        if (dirty || oldval !== newval) changes++;
       } else c.addNull();
     }
   }
-  if (readonly) return;
-  let v = s;
-  if (overlay.size) {
-    const idx = [...overlay.keys()].sort((a, b) => a - b);
-    let out = "", from = 0;
-    for (const i of idx) {
-      out += s.slice(from, i) + String.fromCharCode(overlay.get(i)!);
-      from = i + 1;
-    }
-    v = out + s.slice(from);
-  }
-  if (overlay.size || grown) storeBits(c, key, v, created);
+  if (r !== null && wrote) r.commit();
   if (changes) {
     c.server.signalModifiedKey(c.db, key);
     c.server.notify("$", "setbit", key, c.db.id);
     c.server.dirty += changes;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** The first n bytes of a binary string, for reading (a reused array for short ones). */
+function readBytes(s: string, n: number): Uint8Array {
+  const b = n <= READ_BUF.length ? READ_BUF : new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+const READ_BUF = new Uint8Array(4096);
+
+/** Bits [offset, offset + bits) of bytes [0, len), most significant first, unsigned; 0 past len. */
+function getBits(u8: Uint8Array, len: number, offset: number, bits: number): bigint {
+  let v = 0n;
+  for (let j = 0; j < bits; j++, offset++) {
+    const i = Math.floor(offset / 8);
+    const b = i < len ? u8[i] : 0;
+    v = (v << 1n) | BigInt((b >> (7 - (offset & 7))) & 1);
+  }
+  return v;
+}
+
+/** Write the low `bits` bits of value at bit `offset` (inside the bytes). */
+function setBits(u8: Uint8Array, offset: number, bits: number, value: bigint): void {
+  const u = BigInt.asUintN(64, value);
+  for (let j = 0; j < bits; j++, offset++) {
+    const bitval = Number((u >> BigInt(bits - 1 - j)) & 1n);
+    const byte = Math.floor(offset / 8);
+    const bit = 7 - (offset & 7);
+    u8[byte] = (u8[byte] & ~(1 << bit)) | (bitval << bit);
   }
 }
 

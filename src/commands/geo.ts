@@ -71,9 +71,47 @@ function cstr(s: string): string {
   return z < 0 ? s : s.slice(0, z);
 }
 
+/** Exact powers of ten (10^0 .. 10^22 are exact doubles). */
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/**
+ * parseDouble with a fast path for plain decimals (`[+-]digits[.digits]`, the form coordinates
+ * come in): with at most 15 significant digits the digits form an exact integer m and, with k ≤ 22
+ * fraction digits, m / 10^k is one correctly rounded division, the value strtod gives (Clinger's
+ * fast path; V8's Number() of such a string is a runtime call several times slower). Anything else
+ * (more digits, exponents, inf, hex, errors) goes through parseDouble.
+ */
+export function geoDouble(s: string): number | null {
+  const n = s.length;
+  if (n === 0 || n > 40) return parseDouble(s);
+  let i = 0;
+  let ch = s.charCodeAt(0);
+  const neg = ch === 45;
+  if (neg || ch === 43) i = 1;
+  let m = 0;
+  let sig = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < n; i++) {
+    ch = s.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) {
+      digits++;
+      if (frac >= 0) frac++;
+      if (sig > 0 || ch !== 48) {
+        sig++;
+        m = m * 10 + (ch - 48);
+      }
+    } else if (ch === 46 && frac < 0) frac = 0;
+    else return parseDouble(s);
+  }
+  if (digits === 0 || sig > 15 || frac > 22) return parseDouble(s);
+  const v = frac > 0 ? m / POW10[frac] : m;
+  return neg ? -v : v;
+}
+
 /** getDoubleFromObjectOrReply. */
 function getDouble(c: Client, s: string, msg?: string): number | null {
-  const v = parseDouble(s);
+  const v = geoDouble(s);
   if (v === null) c.addError(msg ? "ERR " + msg : NOT_FLOAT);
   return v;
 }
@@ -181,9 +219,17 @@ function geoaddCommand(c: Client, argv: string[]): void {
   // the same doubles, see geohashScore).
   const scores: number[] = new Array(elements);
   for (let i = 0; i < elements; i++) {
-    const xy = extractLongLat(c, argv, longidx + i * 3);
-    if (xy === null) return;
-    scores[i] = geohashScore(xy[0], xy[1]);
+    const j = longidx + i * 3;
+    const lon = getDouble(c, argv[j]);
+    if (lon === null) return;
+    const lat = getDouble(c, argv[j + 1]);
+    if (lat === null) return;
+    if (lon < GEO_LONG_MIN || lon > GEO_LONG_MAX || lat < GEO_LAT_MIN || lat > GEO_LAT_MAX) {
+      return c.addError(
+        `ERR invalid longitude,latitude pair ${formatFixed(lon, 6)},${formatFixed(lat, 6)}`,
+      );
+    }
+    scores[i] = geohashScore(lon, lat);
     zargv[longidx + i * 2] = "";
     zargv[longidx + i * 2 + 1] = argv[longidx + i * 3 + 2];
   }

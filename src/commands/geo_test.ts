@@ -5,7 +5,8 @@
 import { assertEquals } from "../testing/assert.ts";
 import { testServer } from "../testing/harness.ts";
 import { RespError } from "../protocol/decode.ts";
-import { pqsort } from "./geo.ts";
+import { geoDouble, pqsort } from "./geo.ts";
+import { parseDouble } from "./args.ts";
 
 const err = (m: string) => new RespError(m);
 const WRONGTYPE = err("WRONGTYPE Operation against a key holding the wrong kind of value");
@@ -177,4 +178,40 @@ Deno.test("keywords and units compare as C strings (up to a NUL byte), as strcas
     [["Palermo", "190.4424"]],
   );
   assertEquals(t.exec(c, "GEODIST", "g", "Palermo", "Palermo", "KM\0"), "0.0000");
+});
+
+Deno.test("geo: the coordinate fast path parses exactly as parseDouble (strtod)", () => {
+  let seed = 3;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const cases = [
+    "0",
+    "-0",
+    "+5",
+    "5.",
+    ".5",
+    "-.5",
+    "13.000000012345",
+    "-180.0000000",
+    "00012.5000",
+    "1234567890.12345",
+    "0.1234567890123456789012",
+    "12345678901234567",
+    "1e5",
+    "inf",
+    "-",
+    ".",
+    "",
+    "1.2.3",
+    "1 ",
+    "0x1p3",
+  ];
+  for (let t = 0; t < 20000; t++) {
+    const digits = String(Math.floor(rnd() * 1e12)).padStart(12, "0");
+    cases.push(
+      (rnd() < 0.3 ? "-" : "") + Math.floor(rnd() * 200) + "." + digits.slice(0, 1 + t % 12),
+    );
+    cases.push(String(rnd() * 360 - 180));
+    cases.push((rnd() * 10 ** (rnd() * 20 - 10)).toFixed(t % 21));
+  }
+  for (const s of cases) assertEquals(Object.is(geoDouble(s), parseDouble(s)), true, s);
 });

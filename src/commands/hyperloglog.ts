@@ -24,6 +24,7 @@ import {
   hllCachedCard,
   hllIsValid,
 } from "../types/hll.ts";
+import { isString, type RawString, stringOf } from "../types/rawstring.ts";
 
 const ERR_INVALID = "INVALIDOBJ Corrupted HLL object detected";
 const ERR_NOT_HLL = "WRONGTYPE Key is not a valid HyperLogLog string value.";
@@ -38,11 +39,12 @@ function lookupRead(c: Client, key: string): RValue | undefined {
 }
 
 /** isHLLObjectOrReply: the value as a string, or null after the error reply. */
-function hllOrReply(c: Client, v: RValue): string | null {
-  if (typeof v !== "string") {
+function hllOrReply(c: Client, o: RValue): string | null {
+  if (!isString(o)) {
     c.addErrorWrongType();
     return null;
   }
+  const v = stringOf(o);
   if (!hllIsValid(v)) {
     c.addError(ERR_NOT_HLL);
     return null;
@@ -144,7 +146,8 @@ function pfmergeCommand(c: Client, argv: string[]): void {
   }
   const key = argv[1];
   const db = c.db;
-  const old = db.lookupWrite(key) as string | undefined;
+  const o = db.lookupWrite(key) as string | RawString | undefined;
+  const old = o === undefined ? undefined : stringOf(o);
   const v = hll.merge(old ?? HLL_EMPTY, values, sparseMaxBytes(c));
   if (v === null) {
     c.addError(ERR_INVALID);

@@ -8,9 +8,10 @@
  * OBJECT, SCAN's TYPE filter), and the keyspace events each write raises.
  *
  * Known differences from Redis:
- * - OBJECT ENCODING of a string is decided from its value (int / embstr up to 44 bytes / raw);
- *   Redis also reports "raw" for short values built by APPEND/SETRANGE, which a JS string cannot
- *   tell. OBJECT REFCOUNT follows the same rule (2147483647 for a shared integer 0..9999).
+ * - OBJECT ENCODING of an ordinary string is decided from its value (int / embstr up to 44 bytes /
+ *   raw); a value changed in place (APPEND, SETRANGE, SETBIT, BITFIELD, BITOP's result) is a
+ *   RawString and says "raw", as in Redis. OBJECT REFCOUNT follows the same rule (2147483647 for a
+ *   shared integer 0..9999). INCRBYFLOAT results that look like integers say "int" (Redis: embstr).
  * - SCAN cursors are handles on server-side iterators (src/store/scan.ts), not bucket indexes.
  *   `SCAN … TYPE none` never returns a key; Redis 7.0 returns keys that its own TYPE filter lookup
  *   just expired.

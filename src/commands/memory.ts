@@ -14,6 +14,7 @@
  * is measured by type. As Redis does, collections are sampled: the first `samples` elements
  * (default 5, 0 = all) give an average element size that is multiplied by the element count.
  */
+import { RawString } from "../types/rawstring.ts";
 import type { Client } from "../server/client.ts";
 import { cmd, type CommandDef, keySpec } from "./types.ts";
 import { parseI64 } from "./args.ts";
@@ -55,6 +56,7 @@ function* take<T>(it: Iterable<T>, f: (x: T) => number): Iterable<number> {
 /** Estimated heap bytes of a value. */
 export function valueBytes(v: RValue, samples: number): number {
   if (typeof v === "string") return stringBytes(v);
+  if (v instanceof RawString) return v.heapBytes();
   if (v instanceof ListValue) {
     const n = v.length;
     const items = function* () {

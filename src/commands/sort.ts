@@ -27,6 +27,7 @@
  * tests `errno == ERANGE` after strtod without clearing errno first, so after one out-of-range
  * weight its later numeric SORTs may fail spuriously until errno is reset; that bug is not copied.
  */
+import { isString, stringOf } from "../types/rawstring.ts";
 import { aclFullKeyAccess } from "../server/acl.ts";
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
@@ -65,7 +66,7 @@ function lookupByPattern(c: Client, pattern: string, subst: string): string | un
     if (!(o instanceof HashObject)) return undefined;
     return o.get(pattern.slice(f + 2));
   }
-  return typeof o === "string" ? o : undefined;
+  return isString(o) ? stringOf(o) : undefined;
 }
 
 const MIN_NORMAL = 2.2250738585072014e-308;

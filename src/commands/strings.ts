@@ -4,7 +4,10 @@
  * GETRANGE, SUBSTR, SETRANGE, LCS — with Redis 7.0's replies, errors, order of checks, keyspace
  * statistics and keyspace events.
  *
- * Values are binary strings (src/store/db.ts); any other value is the wrong type.
+ * Values are binary strings (src/store/db.ts), or RawStrings (src/types/rawstring.ts) once an
+ * in-place modifier (APPEND or SETRANGE on an existing key, SETRANGE creating one, the bitmap
+ * commands) touched them: those change in place, as Redis's raw sds does, and every reader here
+ * takes both (GET & co. reply a RawString's bytes as they are). Any other value is the wrong type.
  *
  * What Redis does around each command, reproduced here:
  * - Reads (GET, MGET, STRLEN, GETRANGE, LCS, the GET of SET/GETSET/GETDEL/GETEX) count
@@ -17,7 +20,7 @@
  *
  * OBJECT ENCODING (owned by the keyspace family) derives Redis's encoding from the value: "int"
  * when the string is a canonical int64 (string2ll) of at most 20 chars, "embstr" up to 44 bytes,
- * else "raw"; APPEND and SETRANGE always leave "raw" (they unshare the object), INCRBYFLOAT
+ * else "raw"; APPEND and SETRANGE leave a RawString, "raw" (they unshare the object), INCRBYFLOAT
  * stores embstr/raw by length.
  *
  * Deviation: V8 strings stop at 2^29 - 24 chars, 24 bytes short of the default
@@ -28,6 +31,7 @@ import type { RValue } from "../store/db.ts";
 import { type ArgDoc, cmd, type CommandDef, keySpec } from "./types.ts";
 import { I64_MAX, I64_MIN, parseI64, parseInteger } from "./args.ts";
 import { LD_FINITE, LD_ZERO, ldAdd, ldFormatHuman, parseLongDouble } from "../types/longdouble.ts";
+import { isString, RawString, stringOf } from "../types/rawstring.ts";
 
 /** Longest JS string V8 can build (String::kMaxLength on 64-bit). */
 const MAX_JS_STRING = (1 << 29) - 24;
@@ -56,6 +60,30 @@ function storeKey(c: Client, key: string, v: string, keepTtl: boolean): void {
   c.server.signalModifiedKey(db, key);
 }
 
+/** Reply a RawString's value (its bytes as they are: no conversion). */
+function addRaw(c: Client, r: RawString): void {
+  const b = r.b;
+  if (b === null) c.addBulk(r.s!);
+  else c.addBulkBytes(b.subarray(0, r.len));
+}
+
+/** Reply a string value of either representation. */
+function addStringValue(c: Client, v: string | RawString): void {
+  if (typeof v === "string") c.addBulk(v);
+  else addRaw(c, v);
+}
+
+/**
+ * dbUnshareStringValue: the value at key as a RawString that can be changed in place (an ordinary
+ * string is converted and stored; from then on OBJECT ENCODING says "raw", as in Redis).
+ */
+function unshare(c: Client, key: string, v: string | RawString): RawString {
+  if (typeof v !== "string") return v;
+  const r = RawString.from(v);
+  c.db.replace(key, r);
+  return r;
+}
+
 /** Store a value computed from the old one: dbOverwrite (keeps the TTL) or dbAdd. */
 function overwriteOrAdd(c: Client, key: string, old: RValue | undefined, v: string): void {
   const db = c.db;
@@ -74,6 +102,10 @@ function getGeneric(c: Client, key: string): boolean {
     return true;
   }
   if (typeof v !== "string") {
+    if (v instanceof RawString) {
+      addRaw(c, v);
+      return true;
+    }
     c.addErrorWrongType();
     return false;
   }
@@ -286,7 +318,10 @@ function getCommand(c: Client, argv: string[]): void {
     return c.addNull();
   }
   c.server.stats.keyspaceHits++;
-  if (typeof v !== "string") return c.addErrorWrongType();
+  if (typeof v !== "string") {
+    if (v instanceof RawString) return addRaw(c, v);
+    return c.addErrorWrongType();
+  }
   c.addBulk(v);
 }
 
@@ -296,7 +331,7 @@ function getexCommand(c: Client, argv: string[]): void {
   const key = argv[1];
   const v = lookupRead(c, key);
   if (v === undefined) return c.addNull();
-  if (typeof v !== "string") return c.addErrorWrongType();
+  if (!isString(v)) return c.addErrorWrongType();
   let when = 0;
   if (flags & F_EXPIRE) {
     when = expireMsOrReply(
@@ -308,7 +343,7 @@ function getexCommand(c: Client, argv: string[]): void {
     );
     if (when < 0) return;
   }
-  c.addBulk(v);
+  addStringValue(c, v);
   const db = c.db;
   if (flags & (F_EXAT | F_PXAT) && when <= c.server.cmdTime) {
     // An absolute time already past: the key goes now.
@@ -334,8 +369,8 @@ function getdelCommand(c: Client, argv: string[]): void {
   const key = argv[1];
   const v = lookupRead(c, key);
   if (v === undefined) return c.addNull();
-  if (typeof v !== "string") return c.addErrorWrongType();
-  c.addBulk(v);
+  if (!isString(v)) return c.addErrorWrongType();
+  addStringValue(c, v);
   const db = c.db;
   db.removeKey(key);
   c.server.signalModifiedKey(db, key);
@@ -357,6 +392,7 @@ function mgetCommand(c: Client, argv: string[]): void {
   for (let j = 1; j < n; j++) {
     const v = lookupRead(c, argv[j]);
     if (typeof v === "string") c.addBulk(v);
+    else if (v instanceof RawString) addRaw(c, v);
     else c.addNull();
   }
 }
@@ -404,8 +440,8 @@ function incrDecr(c: Client, key: string, incr: number | bigint): void {
   const o = db.lookupWrite(key);
   let value: number | bigint = 0;
   if (o !== undefined) {
-    if (typeof o !== "string") return c.addErrorWrongType();
-    const v = parseI64(o);
+    if (!isString(o)) return c.addErrorWrongType();
+    const v = parseI64(stringOf(o));
     if (v === null) return c.addErrorNotInt();
     value = v;
   }
@@ -451,8 +487,8 @@ function decrbyCommand(c: Client, argv: string[]): void {
 function incrbyfloatCommand(c: Client, argv: string[]): void {
   const key = argv[1];
   const o = c.db.lookupWrite(key);
-  if (o !== undefined && typeof o !== "string") return c.addErrorWrongType();
-  const value = o === undefined ? LD_ZERO : parseLongDouble(o);
+  if (o !== undefined && !isString(o)) return c.addErrorWrongType();
+  const value = o === undefined ? LD_ZERO : parseLongDouble(stringOf(o));
   if (value === null) return c.addError("ERR value is not a valid float");
   const incr = parseLongDouble(argv[2]);
   if (incr === null) return c.addError("ERR value is not a valid float");
@@ -488,11 +524,9 @@ function appendCommand(c: Client, argv: string[]): void {
     c.server.notify("n", "new", key, db.id);
     len = add.length;
   } else {
-    if (typeof o !== "string") return c.addErrorWrongType();
+    if (!isString(o)) return c.addErrorWrongType();
     if (!checkStringLength(c, o.length, add.length)) return;
-    const s = o + add;
-    db.replace(key, s);
-    len = s.length;
+    len = unshare(c, key, o).append(add);
   }
   c.server.signalModifiedKey(db, key);
   c.server.notify("$", "append", key, db.id);
@@ -503,7 +537,7 @@ function appendCommand(c: Client, argv: string[]): void {
 function strlenCommand(c: Client, argv: string[]): void {
   const v = lookupRead(c, argv[1]);
   if (v === undefined) return c.writeBytes(RESP_ZERO);
-  if (typeof v !== "string") return c.addErrorWrongType();
+  if (!isString(v)) return c.addErrorWrongType();
   c.addInt(v.length);
 }
 
@@ -515,7 +549,7 @@ function getrangeCommand(c: Client, argv: string[]): void {
   if (end === null) return c.addErrorNotInt();
   const v = lookupRead(c, argv[1]);
   if (v === undefined) return c.writeBytes(RESP_EMPTY_BULK);
-  if (typeof v !== "string") return c.addErrorWrongType();
+  if (!isString(v)) return c.addErrorWrongType();
   const len = v.length;
   if (start < 0 && end < 0 && start > end) return c.writeBytes(RESP_EMPTY_BULK);
   if (start < 0) start += len;
@@ -524,6 +558,11 @@ function getrangeCommand(c: Client, argv: string[]): void {
   if (end < 0) end = 0;
   if (end >= len) end = len - 1;
   if (start > end || len === 0) return c.writeBytes(RESP_EMPTY_BULK);
+  if (typeof v !== "string") {
+    if (v.b !== null) return c.addBulkBytes(v.b.subarray(start, end + 1));
+    const s = v.s!;
+    return c.addBulk(start === 0 && end === len - 1 ? s : s.slice(start, end + 1));
+  }
   c.addBulk(start === 0 && end === len - 1 ? v : v.slice(start, end + 1));
 }
 
@@ -535,30 +574,26 @@ function setrangeCommand(c: Client, argv: string[]): void {
   if (offset < 0) return c.addError("ERR offset is out of range");
   const db = c.db;
   const o = db.lookupWrite(key);
-  let s: string;
+  let len: number;
   if (o === undefined) {
     // Setting nothing on a missing key creates nothing.
     if (value.length === 0) return c.writeBytes(RESP_ZERO);
     if (!checkStringLength(c, offset, value.length)) return;
-    s = "\0".repeat(offset) + value;
-    db.set(key, s);
+    const r = RawString.zeros(offset);
+    len = r.write(offset, value);
+    db.set(key, r);
     c.server.notify("n", "new", key, db.id);
   } else {
-    if (typeof o !== "string") return c.addErrorWrongType();
+    if (!isString(o)) return c.addErrorWrongType();
     const olen = o.length;
     if (value.length === 0) return c.addInt(olen);
     if (!checkStringLength(c, offset, value.length)) return;
-    if (offset >= olen) s = o + "\0".repeat(offset - olen) + value;
-    else {
-      const endAt = offset + value.length;
-      s = o.slice(0, offset) + value + (endAt < olen ? o.slice(endAt) : "");
-    }
-    db.replace(key, s);
+    len = unshare(c, key, o).write(offset, value);
   }
   c.server.signalModifiedKey(db, key);
   c.server.notify("$", "setrange", key, db.id);
   c.server.dirty++;
-  c.addInt(s.length);
+  c.addInt(len);
 }
 
 // ---- LCS --------------------------------------------------------------------------------------
@@ -568,12 +603,12 @@ function lcsCommand(c: Client, argv: string[]): void {
   const oa = lookupRead(c, argv[1]);
   const ob = lookupRead(c, argv[2]);
   if (
-    (oa !== undefined && typeof oa !== "string") || (ob !== undefined && typeof ob !== "string")
+    (oa !== undefined && !isString(oa)) || (ob !== undefined && !isString(ob))
   ) {
     return c.addError("ERR The specified keys must contain string values");
   }
-  const a = oa === undefined ? "" : oa as string;
-  const b = ob === undefined ? "" : ob as string;
+  const a = oa === undefined ? "" : stringOf(oa as string | RawString);
+  const b = ob === undefined ? "" : stringOf(ob as string | RawString);
   let getlen = false;
   let getidx = false;
   let withmatchlen = false;

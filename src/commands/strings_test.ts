@@ -770,3 +770,53 @@ Deno.test("command rows: arity, flags, keys and docs as Redis 7.0 declares them"
     assert(d.handler && d.group === "string" && d.summary && d.keySpecs?.length, n);
   }
 });
+
+Deno.test("strings: in-place modifiers leave a RawString (raw), readers and COPY see its value", () => {
+  const t = testServer();
+  const c = t.client();
+  const big = "x".repeat(1000);
+  t.exec(c, "SET", "k", "12");
+  assertEquals(t.exec(c, "OBJECT", "ENCODING", "k"), "int");
+  assertEquals(t.exec(c, "APPEND", "k", "3"), 3);
+  assertEquals(t.exec(c, "OBJECT", "ENCODING", "k"), "raw");
+  assertEquals(t.exec(c, "INCR", "k"), 124);
+  assertEquals(t.exec(c, "OBJECT", "ENCODING", "k"), "int");
+  // Past 256 bytes the value is bytes: SETRANGE/SETBIT change it in place.
+  t.exec(c, "SET", "b", big);
+  assertEquals(t.exec(c, "SETRANGE", "b", "998", "yz!"), 1001);
+  assertEquals(t.exec(c, "SETBIT", "b", String(8 * 1001 + 7), "1"), 0);
+  assertEquals(t.exec(c, "STRLEN", "b"), 1002);
+  const want = "x".repeat(998) + "yz!\x01";
+  assertEquals(t.exec(c, "GET", "b"), want);
+  assertEquals(t.exec(c, "GETRANGE", "b", "-4", "-1"), "yz!\x01");
+  assertEquals(t.exec(c, "OBJECT", "ENCODING", "b"), "raw");
+  assertEquals(t.exec(c, "TYPE", "b"), "string");
+  // COPY duplicates: changing the copy leaves the original alone.
+  assertEquals(t.exec(c, "COPY", "b", "b2"), 1);
+  t.exec(c, "APPEND", "b2", "more");
+  assertEquals(t.exec(c, "GET", "b"), want);
+  assertEquals(t.exec(c, "GET", "b2"), want + "more");
+  // Other families see a string: WRONGTYPE.
+  assertEquals(t.exec(c, "LPUSH", "b", "x"), WRONGTYPE);
+  assertEquals(t.exec(c, "HGET", "b", "f"), WRONGTYPE);
+  // DUMP/RESTORE gives back the same value, as an ordinary string.
+  const payload = t.exec(c, "DUMP", "b") as string;
+  assertEquals(t.exec(c, "RESTORE", "r", "0", payload), "OK");
+  assertEquals(t.exec(c, "GET", "r"), want);
+  assertEquals(t.exec(c, "OBJECT", "ENCODING", "r"), "raw");
+  // SET replaces it with an ordinary string again.
+  t.exec(c, "SET", "b", "short");
+  assertEquals(t.exec(c, "OBJECT", "ENCODING", "b"), "embstr");
+});
+
+Deno.test("strings: maxmemory accounting follows a RawString growing in place", () => {
+  const t = testServer(["--maxmemory", "1gb"]);
+  const c = t.client();
+  t.exec(c, "SETBIT", "bm", "8", "1");
+  const before = t.server.dbs[0].bytes;
+  t.exec(c, "SETBIT", "bm", String(8 * 100000), "1");
+  const grown = t.server.dbs[0].bytes - before;
+  assert(grown >= 100000, `accounted growth ${grown}`);
+  t.exec(c, "DEL", "bm");
+  assertEquals(t.server.dbs[0].bytes, 0);
+});

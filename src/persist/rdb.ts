@@ -18,6 +18,7 @@
  * Loaded objects get the encoding Redis would give them under the current thresholds (a listpack
  * hash over hash-max-listpack-entries becomes a hashtable, a small ZSET_2 a listpack, ...).
  */
+import { RawString } from "../types/rawstring.ts";
 import type { RObject, RValue } from "../store/db.ts";
 import { ListValue } from "../types/list.ts";
 import { HashObject } from "../types/hash.ts";
@@ -294,7 +295,7 @@ export class RdbWriter extends ByteWriter {
 
 /** rdbSaveObjectType: the type byte of a value. */
 export function rdbObjectType(v: RValue): number {
-  if (typeof v === "string") return RDB_TYPE_STRING;
+  if (typeof v === "string" || v instanceof RawString) return RDB_TYPE_STRING;
   if (v instanceof ListValue) return RDB_TYPE_LIST_QUICKLIST_2;
   if (v instanceof HashObject) return v.listpack ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH;
   if (v instanceof SetObject) return v.isIntset ? RDB_TYPE_SET_INTSET : RDB_TYPE_SET;
@@ -326,6 +327,13 @@ export function rdbSaveTypedObject(w: RdbWriter, v: RValue): void {
 export function rdbSaveObject(w: RdbWriter, v: RValue, t: number): void {
   if (typeof v === "string") {
     w.string(v);
+    return;
+  }
+  if (v instanceof RawString) {
+    // A string changed in place: its bytes as they are (no JS string made or cached) past the
+    // length where the integer encodings apply.
+    if (v.b !== null && v.len > 11) w.blob(v.b.subarray(0, v.len));
+    else w.string(v.toString());
     return;
   }
   switch (t) {

@@ -12,7 +12,8 @@
  * - a one-byte string of n bytes: 16 bytes of header + n rounded up to 8;
  * - a key: its entry in `dict` and in `lru` (~37 bytes each: 3 slots per entry plus the bucket
  *   array at an average load) + the key string; with a TTL, an `expires` entry + a heap number;
- * - a string value: the string;
+ * - a string value: the string; a RawString (a string changed in place) its `heapBytes()`,
+ *   re-estimated like a collection's;
  * - a collection: a header plus per-element costs, sampled over the first elements (as MEMORY
  *   USAGE does) and multiplied by the element count.
  *
@@ -28,6 +29,7 @@ import { HashObject } from "../types/hash.ts";
 import { SetObject } from "../types/set.ts";
 import { ZSet } from "../types/zset.ts";
 import { StreamValue } from "../types/stream.ts";
+import { RawString } from "../types/rawstring.ts";
 
 /** One Map entry: 3 slots plus its share of the bucket array, at an average load factor. */
 export const MAP_ENTRY = 37;
@@ -84,6 +86,7 @@ export function estimateObject(v: RObject): number {
     return OBJECT + Math.round((sum / k + MAP_ENTRY + 16 + 16) * n);
   }
   if (v instanceof StreamValue) return v.memory(SAMPLES);
+  if (v instanceof RawString) return v.heapBytes();
   return OBJECT;
 }
 

@@ -3,12 +3,15 @@
  * and BITOP over binary strings, driving either the WASM module or the TypeScript reference
  * (src/wasm/bitops_ref.ts) through the same code.
  *
- * Strings stay resident in module memory between commands (Arena.place): BITCOUNT of a 1 MB value
- * that has not changed since the last bitmap command copies nothing.
+ * Values stay resident in module memory between commands (Arena.place/placeRaw): BITCOUNT of a
+ * 1 MB value that has not changed since the last bitmap command copies nothing. A RawString's
+ * bytes are copied in as they are (a memcpy, no string conversion), and SETBIT patches the
+ * resident copy (`patch`).
  */
 import { Arena, loadModule, type Slot } from "./loader.ts";
 import { countString, createBitopsReference, opStrings, posString } from "./bitops_ref.ts";
 import type { KernelMemory } from "../types/hll.ts";
+import { RawString, SMALL, stringOf } from "../types/rawstring.ts";
 
 export const BITOP_AND = 0;
 export const BITOP_OR = 1;
@@ -25,6 +28,9 @@ export interface BitopsKernel {
   utf8ToLatin1(p: number, n: number): number;
 }
 
+/** A bitmap value: an ordinary string or a RawString (src/types/rawstring.ts). */
+export type BitValue = string | RawString;
+
 export class BitopsEngine {
   readonly k: BitopsKernel;
   readonly arena: Arena;
@@ -34,26 +40,32 @@ export class BitopsEngine {
     this.arena = new Arena(k.memory, k.heapBase(), k.utf8ToLatin1, { slots: 8 });
   }
 
-  /** Set bits in bytes [start, end] of s (0 <= start <= end < s.length). */
-  count(s: string, start: number, end: number): number {
+  /** Set bits in bytes [start, end] of v (0 <= start <= end < v.length). */
+  count(v: BitValue, start: number, end: number): number {
     this.arena.begin();
-    const sl = this.#place(s);
-    if (sl === null) return countString(s, start, end);
+    const sl = this.#place(v);
+    if (sl === null) return countString(stringOf(v), start, end);
     return this.k.popcount(sl.ptr + start, end - start + 1);
   }
 
-  /** redisBitpos over bytes [start, start + n) of s. */
-  pos(s: string, start: number, n: number, bit: number): number {
+  /** redisBitpos over bytes [start, start + n) of v. */
+  pos(v: BitValue, start: number, n: number, bit: number): number {
     this.arena.begin();
-    const sl = this.#place(s);
-    if (sl === null) return posString(s, start, n, bit);
+    const sl = this.#place(v);
+    if (sl === null) return posString(stringOf(v), start, n, bit);
     return this.k.bitpos(sl.ptr + start, n, bit);
   }
 
-  /** Arena.place, or null when the memory cannot grow that far (the caller falls back to JS). */
-  #place(s: string): Slot | null {
+  /**
+   * The value's bytes in module memory: a string is copied in (converted), a large RawString's
+   * bytes are copied as they are; either stays resident while unchanged. Null when the memory
+   * cannot grow that far (the caller falls back to JS).
+   */
+  #place(v: BitValue): Slot | null {
     try {
-      return this.arena.place(s);
+      if (typeof v === "string") return this.arena.place(v);
+      if (v.b === null) return this.arena.place(v.s!);
+      return this.arena.placeRaw(v);
     } catch (e) {
       if (e instanceof RangeError) return null;
       throw e;
@@ -61,38 +73,46 @@ export class BitopsEngine {
   }
 
   /**
-   * A bitmap was written (SETBIT): `old` became `neu`, equal but for byte `i` = b (and zero bytes
-   * appended). If `old` is resident, patch its copy so that the new string is resident too.
+   * A large RawString changed at byte i only (SETBIT), from version `ver` and length `oldLen`
+   * (zero bytes appended since). If its copy is resident at that version, patch it so that it
+   * stays current: BITCOUNT after SETBIT on a 1 MB bitmap copies nothing.
    */
-  patch(old: string, neu: string, i: number, b: number): void {
-    const sl = this.arena.find(old);
-    if (sl === null) return;
-    if (neu.length + 1 > sl.cap) {
+  patch(r: RawString, ver: number, oldLen: number, i: number): void {
+    const sl = this.arena.find(r);
+    if (sl === null || sl.ver !== ver) return;
+    if (r.len + 1 > sl.cap) {
       this.arena.forget(sl);
       return;
     }
     const u8 = this.arena.u8;
-    if (neu.length > old.length) u8.fill(0, sl.ptr + old.length, sl.ptr + neu.length + 1);
-    u8[sl.ptr + i] = b;
-    sl.str = neu;
-    sl.len = neu.length;
+    if (r.len > oldLen) u8.fill(0, sl.ptr + oldLen, sl.ptr + r.len + 1);
+    u8[sl.ptr + i] = r.b![i];
+    sl.ver = r.ver;
+    sl.len = r.len;
   }
 
-  /** BITOP: the result string (length of the longest source; "" when all are empty). */
-  op(op: number, srcs: string[]): string {
+  /**
+   * BITOP: the result (length of the longest source; null when all are empty), a RawString as
+   * Redis stores it (a new raw sds). The result stays resident.
+   */
+  op(op: number, srcs: BitValue[]): RawString | null {
     const a = this.arena;
     a.begin();
     let maxlen = 0;
     for (const s of srcs) if (s.length > maxlen) maxlen = s.length;
-    if (maxlen === 0) return "";
+    if (maxlen === 0) return null;
     const table = a.scratch(8 * srcs.length);
     const ptrs: number[] = [];
     let dst: Slot;
     try {
-      for (const s of srcs) ptrs.push(a.place(s).ptr);
+      for (const s of srcs) {
+        const sl = this.#place(s);
+        if (sl === null) throw new RangeError("no room");
+        ptrs.push(sl.ptr);
+      }
       dst = a.scratch(maxlen + 1);
     } catch (e) {
-      if (e instanceof RangeError) return opStrings(op, srcs);
+      if (e instanceof RangeError) return RawString.from(opStrings(op, srcs.map(stringOf)));
       throw e;
     }
     const dv = a.dv;
@@ -101,7 +121,14 @@ export class BitopsEngine {
       dv.setUint32(table.ptr + 8 * i + 4, srcs[i].length, true);
     }
     this.k.bitop(op, dst.ptr, table.ptr, srcs.length, maxlen);
-    return a.read(dst, maxlen);
+    if (maxlen <= SMALL) return new RawString(a.read(dst, maxlen));
+    const b = new Uint8Array(maxlen + (maxlen >> 3));
+    b.set(a.u8.subarray(dst.ptr, dst.ptr + maxlen));
+    const r = RawString.ofBytes(b, maxlen);
+    dst.str = r;
+    dst.ver = r.ver;
+    dst.len = maxlen;
+    return r;
   }
 }
 

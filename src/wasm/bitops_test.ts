@@ -13,10 +13,16 @@ import {
   bitopsWasm,
 } from "./bitops.ts";
 import { countString, opStrings, posString } from "./bitops_ref.ts";
+import { RawString } from "../types/rawstring.ts";
 
 const wasm = await bitopsWasm();
 const ref = bitopsReference();
 const ENGINES: [string, BitopsEngine][] = [["wasm", wasm], ["ref", ref]];
+
+/** BITOP's result as a binary string ("" for none). */
+function opStr(e: BitopsEngine, op: number, srcs: (string | RawString)[]): string {
+  return e.op(op, srcs)?.toString() ?? "";
+}
 
 function rng(seed: number): () => number {
   return () => {
@@ -55,11 +61,11 @@ for (const [name, e] of ENGINES) {
     assertEquals(e.pos("\xff\xff\xff", 0, 3, 0), 24);
     assertEquals(e.pos("\0".repeat(100) + "\x01", 0, 101, 1), 807);
     assertEquals(e.pos("\xff".repeat(100) + "\xfe", 0, 101, 0), 807);
-    assertEquals(e.op(BITOP_AND, ["\xff\x0f", "\x0f"]), "\x0f\x00");
-    assertEquals(e.op(BITOP_OR, ["\xf0", "\x0f\x01"]), "\xff\x01");
-    assertEquals(e.op(BITOP_XOR, ["\xff\xff", "\x0f"]), "\xf0\xff");
-    assertEquals(e.op(BITOP_NOT, ["\x00\xff\x0f"]), "\xff\x00\xf0");
-    assertEquals(e.op(BITOP_OR, ["", ""]), "");
+    assertEquals(opStr(e, BITOP_AND, ["\xff\x0f", "\x0f"]), "\x0f\x00");
+    assertEquals(opStr(e, BITOP_OR, ["\xf0", "\x0f\x01"]), "\xff\x01");
+    assertEquals(opStr(e, BITOP_XOR, ["\xff\xff", "\x0f"]), "\xf0\xff");
+    assertEquals(opStr(e, BITOP_NOT, ["\x00\xff\x0f"]), "\xff\x00\xf0");
+    assertEquals(opStr(e, BITOP_OR, ["", ""]), "");
   });
 }
 
@@ -82,14 +88,14 @@ Deno.test("bitops wasm vs ref: BITOP over random sources", () => {
     const op = Math.floor(r() * 4);
     const k = op === BITOP_NOT ? 1 : 1 + Math.floor(r() * 5);
     const srcs = Array.from({ length: k }, () => bits(r, Math.floor(r() * 200)));
-    assertEquals(wasm.op(op, srcs), ref.op(op, srcs), `op ${op} case ${t}`);
+    assertEquals(opStr(wasm, op, srcs), opStr(ref, op, srcs), `op ${op} case ${t}`);
   }
 });
 
 Deno.test("bitops wasm: strings with bytes 0x80-0xff round trip through the copy-in", () => {
   let s = "";
   for (let i = 0; i < 5000; i++) s += String.fromCharCode(i % 256);
-  assertEquals(wasm.op(BITOP_OR, [s]), s);
+  assertEquals(opStr(wasm, BITOP_OR, [s]), s);
   assertEquals(wasm.count(s, 0, s.length - 1), ref.count(s, 0, s.length - 1));
 });
 
@@ -105,6 +111,51 @@ Deno.test("bitops: the string-level fallbacks agree with the kernels", () => {
     assertEquals(posString(s, a, b - a + 1, bit), wasm.pos(s, a, b - a + 1, bit));
     const op = Math.floor(r() * 4);
     const srcs = op === BITOP_NOT ? [s] : [s, bits(r, Math.floor(r() * 300))];
-    assertEquals(opStrings(op, srcs), wasm.op(op, srcs));
+    assertEquals(opStrings(op, srcs), opStr(wasm, op, srcs));
+  }
+});
+
+Deno.test("bitops: RawString values (bytes fed as they are) agree with their strings", () => {
+  const r = rng(10);
+  for (let t = 0; t < 300; t++) {
+    const n = 1 + Math.floor(r() * (t % 10 === 0 ? 5000 : 600));
+    const s = bits(r, n);
+    const v = RawString.from(s);
+    const a = Math.floor(r() * n);
+    const b = a + Math.floor(r() * (n - a));
+    const bit = r() < 0.5 ? 0 : 1;
+    for (const e of [wasm, ref]) {
+      assertEquals(e.count(v, a, b), countString(s, a, b), `count ${t}`);
+      assertEquals(e.pos(v, a, b - a + 1, bit), posString(s, a, b - a + 1, bit), `pos ${t}`);
+      const other = bits(r, Math.floor(r() * 700));
+      const op = Math.floor(r() * 4);
+      const srcs = op === BITOP_NOT ? [v] : [v, RawString.from(other), other];
+      assertEquals(opStr(e, op, srcs), opStrings(op, srcs.map(String)), `op ${t}`);
+    }
+  }
+});
+
+Deno.test("bitops: a resident RawString stays current through SETBIT patches and growth", () => {
+  const r = rng(11);
+  const pop = (x: number) => countString(String.fromCharCode(x), 0, 0);
+  const v = RawString.zeros(4000);
+  let shadow = new Uint8Array(4000);
+  let ones = 0;
+  for (let t = 0; t < 2000; t++) {
+    // Mostly single-byte changes patched in place; sometimes growth, or an unpatched change.
+    const ver = v.ver, len = v.len;
+    const i = Math.floor(r() * (r() < 0.05 ? len * 1.5 : len));
+    if (i >= len) v.growZero(i + 1);
+    const b = Math.floor(r() * 256);
+    v.setByte(i, b);
+    if (i >= shadow.length) {
+      const nb = new Uint8Array(i + 1);
+      nb.set(shadow);
+      shadow = nb;
+    }
+    ones += pop(b) - pop(shadow[i]);
+    shadow[i] = b;
+    if (r() < 0.9) wasm.patch(v, ver, len, i);
+    assertEquals(wasm.count(v, 0, v.len - 1), ones, `count after change ${t}`);
   }
 });

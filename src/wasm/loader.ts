@@ -8,10 +8,13 @@
  * - binary strings (Rexis's string values) stay resident between commands: `Arena.place` keeps a
  *   few recently used values in the module's memory, keyed by the string itself. JS strings are
  *   immutable, so a value that is still `===` the resident one has the same bytes; any write to the
- *   key stores a new string and the next lookup copies it in again.
+ *   key stores a new string and the next lookup copies it in again. Mutable values (RawString,
+ *   src/types/rawstring.ts) are keyed by the object and its change counter (`placeRaw`): their
+ *   bytes go in by memcpy, without conversion.
  */
 import { Buffer } from "node:buffer";
 import { buildWasm, staleTargets } from "./build.ts";
+import type { RawString } from "../types/rawstring.ts";
 
 const BUILD_DIR = new URL("../../wasm/build/", import.meta.url);
 
@@ -45,9 +48,13 @@ interface Latin1Buffer {
   latin1Slice(start: number, end: number): string;
 }
 
-/** A resident copy of a binary string in module memory. */
+/**
+ * A resident copy of a value in module memory: a binary string, or the bytes of a RawString (a
+ * mutable value, src/types/rawstring.ts) at version `ver`.
+ */
 export interface Slot {
-  str: string | null;
+  str: string | RawString | null;
+  ver: number;
   ptr: number;
   cap: number;
   len: number;
@@ -151,8 +158,39 @@ export class Arena {
     return sl;
   }
 
+  /**
+   * The bytes of a large RawString in module memory (one memcpy, no conversion), like place():
+   * reused while the resident copy is at the value's current version.
+   */
+  placeRaw(r: RawString, cap = 0): Slot {
+    const n = r.len;
+    const need = Math.max(cap, n + 1);
+    const slots = this.#slots;
+    for (let i = 0; i < slots.length; i++) {
+      const sl = slots[i];
+      if (sl.str === r && sl.cap >= need) {
+        if (sl.ver !== r.ver) {
+          this.u8.set(r.b!.subarray(0, n), sl.ptr);
+          sl.ver = r.ver;
+          sl.len = n;
+        }
+        sl.used = this.#op;
+        this.u8[sl.ptr + n] = 0;
+        return sl;
+      }
+    }
+    const sl = this.#slotFor(need);
+    this.u8.set(r.b!.subarray(0, n), sl.ptr);
+    this.u8[sl.ptr + n] = 0;
+    sl.str = r;
+    sl.ver = r.ver;
+    sl.len = n;
+    sl.used = this.#op;
+    return sl;
+  }
+
   /** The slot holding `s`, if resident (no copy, no pinning). */
-  find(s: string): Slot | null {
+  find(s: string | RawString): Slot | null {
     for (const sl of this.#slots) if (sl.str === s) return sl;
     return null;
   }
@@ -219,11 +257,11 @@ export class Arena {
         let lru: Slot | null = null;
         for (const sl of slots) if (sl.used !== this.#op && (!lru || sl.used < lru.used)) lru = sl;
         if (lru === null) {
-          victim = { str: null, ptr: 0, cap: 0, len: 0, used: 0 };
+          victim = { str: null, ver: 0, ptr: 0, cap: 0, len: 0, used: 0 };
           slots.push(victim);
         } else victim = lru;
       } else {
-        victim = { str: null, ptr: 0, cap: 0, len: 0, used: 0 };
+        victim = { str: null, ver: 0, ptr: 0, cap: 0, len: 0, used: 0 };
         slots.push(victim);
       }
       victim.ptr = this.alloc(cap);
