@@ -1016,7 +1016,7 @@ export class ScriptEngine {
     loading.functions.set(name!, { flags, description });
     // Keep the callback under a staging name until the whole library loaded.
     l.getGlobal("__cb");
-    l.setGlobal("__stage_" + name);
+    l.setGlobal("__stage_" + name!.toLowerCase());
     l.pushNil();
     l.setGlobal("__cb");
     return 0;
