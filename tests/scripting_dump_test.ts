@@ -4,7 +4,7 @@
  * is installed).
  */
 import { assertEquals } from "../src/testing/assert.ts";
-import { RespConn, RespError, type RunningServer, startServer } from "./helpers.ts";
+import { freeRefPort, RespConn, RespError, type RunningServer, startServer } from "./helpers.ts";
 
 const LIB_A = "#!lua name=liba\nredis.register_function('fa', function(k, a) return 'A' end)\n" +
   "redis.register_function{function_name='fa_ro', callback=function() return 'ro' end, " +
@@ -36,7 +36,7 @@ async function startRedis(): Promise<{ c: RespConn; stop: () => Promise<void> } 
     return null;
   }
   const dir = Deno.makeTempDirSync();
-  const port = 7700 + Math.floor(Math.random() * 100);
+  const port = freeRefPort(7700);
   const p = new Deno.Command("redis-server", {
     args: ["--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir],
     stdout: "null",
