@@ -70,9 +70,10 @@ function evalGeneric(c: Client, argv: string[], evalsha: boolean, ro: boolean): 
   if (!e.prepare(c, script.flags, ro)) return;
   e.setKeysArgv(argv, 3, numkeys);
   const fname = "f_" + sha;
+  // Errors and the slow-script log name the script by its sha (Redis's lua_cur_script).
   e.callFunction(
     c,
-    fname,
+    sha,
     script.flags,
     ro,
     true,

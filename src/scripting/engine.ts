@@ -37,6 +37,7 @@ import {
 } from "../commands/types.ts";
 import { EVICT_FAIL, OOM_ERROR } from "../server/evict.ts";
 import { REDIS_COMPAT_VERSION as REDIS_VERSION } from "../server/version.ts";
+import { LAZY_LIBS } from "./prelude.lua.ts";
 import {
   loadLuaModule,
   Lua,
@@ -193,6 +194,10 @@ export class ScriptEngine {
       const ok = caller === null || caller.aclUser.unrestricted ||
         this.server.acl.checkCommand(caller.aclUser, cmd, argv).ret === ACL_OK;
       l.pushBool(ok);
+      return 1;
+    });
+    lua.defineFunction("__libsrc", (l) => {
+      l.pushStr(LAZY_LIBS[l.toStr(1) ?? ""] ?? "return nil");
       return 1;
     });
     lua.defineFunction("__inh", () => {
@@ -863,6 +868,8 @@ export class ScriptEngine {
     }
     this.scripts.clear();
     this.scriptsBytes = 0;
+    // Redis starts a fresh Lua state here: drop the lazily compiled libraries, collect.
+    this.lua.run("__host.reset()");
   }
 
   /** Set KEYS and ARGV in the script environment (raw sets behind the read-only proxy). */
