@@ -5,6 +5,7 @@
  * become `__fn_<name>` and the registry (src/scripting/functions.ts) records the library.
  */
 import type { Client } from "../server/client.ts";
+import type { CommandDef } from "../commands/types.ts";
 import type { Server } from "../server/server.ts";
 import { type FunctionLibrary, FunctionRegistry } from "./functions.ts";
 import { setFunctionLoader } from "../persist/rdb_file.ts";
@@ -80,14 +81,14 @@ export function compileLibrary(
   e.loading = loading;
   e.setLoading(true);
   l.getGlobal("__eh");
-  l.m._lua_rotate(l.L, -2, 1);
+  l.x.lua_rotate(l.L, -2, 1);
   let status: number;
   if (timeoutMs > 0) {
     const start = performance.now();
     l.setHook(l.main, () => {
       if (performance.now() - start > timeoutMs) {
         e.pushError("FUNCTION LOAD timeout");
-        l.m._lua_error(l.L);
+        l.x.lua_error(l.L);
       }
     }, 100000);
   }
@@ -243,7 +244,12 @@ setFunctionLoader((server, code) => {
 });
 
 /** FCALL / FCALL_RO. */
-export function fcallGeneric(c: Client, argv: string[], ro: boolean): void {
+export function fcallGeneric(
+  c: Client,
+  argv: string[],
+  ro: boolean,
+  row?: CommandDef,
+): void {
   const reg = c.server.functions;
   const fname = argv[1].toLowerCase();
   const libName = reg.functionLibrary.get(fname);
@@ -260,22 +266,5 @@ export function fcallGeneric(c: Client, argv: string[], ro: boolean): void {
   for (const [n, bit] of SCRIPT_FLAG_NAMES) if (info.flags.includes(n)) flags |= bit;
   const e = scriptEngine(c.server);
   if (!e.prepare(c, flags, ro)) return;
-  const l = e.lua;
-  e.callFunction(c, info.name, flags, ro, false, () => {
-    l.getGlobal("__fn_" + fname);
-    return true;
-  }, () => {
-    l.newTable(numkeys, 0);
-    for (let i = 0; i < numkeys; i++) {
-      l.pushStr(argv[3 + i]);
-      l.rawSetI(-2, i + 1);
-    }
-    const n = argv.length - 3 - numkeys;
-    l.newTable(n, 0);
-    for (let i = 0; i < n; i++) {
-      l.pushStr(argv[3 + numkeys + i]);
-      l.rawSetI(-2, i + 1);
-    }
-    return 2;
-  }, argv);
+  e.callFunction(c, info.name, flags, ro, false, "__fn_" + fname, argv, row, numkeys);
 }

@@ -34,6 +34,12 @@ const LUA_MASKLINE = 1 << 2;
 const LUA_MASKCOUNT = 1 << 3;
 export const LUA_YIELD = 1;
 
+/** BigInts of small integers (table indexes, integer replies): i64 parameters take BigInts. */
+const SMALL_BIG: bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
+function big(n: number): bigint {
+  return n >= 0 && n < 1024 ? SMALL_BIG[n] : BigInt(n);
+}
+
 /** Raised by JS when Lua reports an error outside a script call (prelude, compile). */
 export class LuaError extends Error {}
 
@@ -41,6 +47,8 @@ export type HostFn = (lua: Lua) => number;
 
 export class Lua {
   readonly m: Module;
+  /** The wasm instance's raw exports (`lua_gettop`, `malloc`...), called without wrappers. */
+  readonly x: Module;
   /** The state the stack operations act on: the main state, or the thread a host call came from. */
   L: number;
   readonly main: number;
@@ -53,23 +61,24 @@ export class Lua {
 
   constructor(m: Module) {
     this.m = m;
-    this.L = m._luaL_newstate();
+    this.x = m.rawExports;
+    this.L = this.x.luaL_newstate();
     this.main = this.L;
-    m._luaL_openlibs(this.L);
-    this.#lenPtr = m._malloc(8);
+    this.x.luaL_openlibs(this.L);
+    this.#lenPtr = this.x.malloc(8);
     this.#grow(4096);
   }
 
   #grow(n: number): void {
-    if (this.#scratch !== 0) this.m._free(this.#scratch);
+    if (this.#scratch !== 0) this.x.free(this.#scratch);
     this.#scratchLen = Math.max(n, this.#scratchLen * 2);
-    this.#scratch = this.m._malloc(this.#scratchLen);
+    this.#scratch = this.x.malloc(this.#scratchLen);
   }
 
   cstr(s: string): number {
     let p = this.#cstr.get(s);
     if (p === undefined) {
-      p = this.m._malloc(s.length + 1);
+      p = this.x.malloc(s.length + 1);
       const h: Uint8Array = this.m.HEAPU8;
       for (let i = 0; i < s.length; i++) h[p! + i] = s.charCodeAt(i);
       h[p! + s.length] = 0;
@@ -80,16 +89,16 @@ export class Lua {
 
   // ---- stack primitives ----------------------------------------------------------------------
   top(): number {
-    return this.m._lua_gettop(this.L);
+    return this.x.lua_gettop(this.L);
   }
   setTop(n: number): void {
-    this.m._lua_settop(this.L, n);
+    this.x.lua_settop(this.L, n);
   }
   pop(n = 1): void {
-    this.m._lua_settop(this.L, -n - 1);
+    this.x.lua_settop(this.L, -n - 1);
   }
   type(i: number): number {
-    return this.m._lua_type(this.L, i);
+    return this.x.lua_type(this.L, i);
   }
   pushStr(s: string): void {
     const n = s.length;
@@ -97,71 +106,71 @@ export class Lua {
     const h: Uint8Array = this.m.HEAPU8;
     const p = this.#scratch;
     for (let i = 0; i < n; i++) h[p + i] = s.charCodeAt(i);
-    this.m._lua_pushlstring(this.L, p, n);
+    this.x.lua_pushlstring(this.L, p, n);
   }
   pushBytes(b: Uint8Array, from: number, to: number): void {
     const n = to - from;
     if (n > this.#scratchLen) this.#grow(n);
     (this.m.HEAPU8 as Uint8Array).set(b.subarray(from, to), this.#scratch);
-    this.m._lua_pushlstring(this.L, this.#scratch, n);
+    this.x.lua_pushlstring(this.L, this.#scratch, n);
   }
   pushNum(n: number): void {
-    this.m._lua_pushnumber(this.L, n);
+    this.x.lua_pushnumber(this.L, n);
   }
   pushInt(n: number): void {
-    this.m._lua_pushinteger(this.L, BigInt(n));
+    this.x.lua_pushinteger(this.L, big(n));
   }
   pushBool(b: boolean): void {
-    this.m._lua_pushboolean(this.L, b ? 1 : 0);
+    this.x.lua_pushboolean(this.L, b ? 1 : 0);
   }
   pushNil(): void {
-    this.m._lua_pushnil(this.L);
+    this.x.lua_pushnil(this.L);
   }
   newTable(narr = 0, nrec = 0): void {
-    this.m._lua_createtable(this.L, narr, nrec);
+    this.x.lua_createtable(this.L, narr, nrec);
   }
   /** t[k] = top (pops the value); `t` is an absolute or negative index counted before the push. */
   setField(t: number, k: string): void {
-    this.m._lua_setfield(this.L, t, this.cstr(k));
+    this.x.lua_setfield(this.L, t, this.cstr(k));
   }
   getField(t: number, k: string): number {
-    return this.m._lua_getfield(this.L, t, this.cstr(k));
+    return this.x.lua_getfield(this.L, t, this.cstr(k));
   }
   /** Push t[k] without metamethods (lua_rawget); `t` must be an absolute index. */
   rawGetField(t: number, k: string): number {
     this.pushStr(k);
-    return this.m._lua_rawget(this.L, t);
+    return this.x.lua_rawget(this.L, t);
   }
   absIndex(i: number): number {
-    return this.m._lua_absindex(this.L, i);
+    return this.x.lua_absindex(this.L, i);
   }
   rawGetI(t: number, i: number): number {
-    return this.m._lua_rawgeti(this.L, t, BigInt(i));
+    return this.x.lua_rawgeti(this.L, t, big(i));
   }
   rawSetI(t: number, i: number): void {
-    this.m._lua_rawseti(this.L, t, BigInt(i));
+    this.x.lua_rawseti(this.L, t, big(i));
   }
   getGlobal(k: string): number {
-    return this.m._lua_getglobal(this.L, this.cstr(k));
+    return this.x.lua_getglobal(this.L, this.cstr(k));
   }
   setGlobal(k: string): void {
-    this.m._lua_setglobal(this.L, this.cstr(k));
+    this.x.lua_setglobal(this.L, this.cstr(k));
   }
   next(t: number): boolean {
-    return this.m._lua_next(this.L, t) !== 0;
+    return this.x.lua_next(this.L, t) !== 0;
   }
   pushValue(i: number): void {
-    this.m._lua_pushvalue(this.L, i);
+    this.x.lua_pushvalue(this.L, i);
   }
   toNum(i: number): number {
-    return this.m._lua_tonumberx(this.L, i, 0);
+    return this.x.lua_tonumberx(this.L, i, 0);
   }
   toBool(i: number): boolean {
-    return this.m._lua_toboolean(this.L, i) !== 0;
+    return this.x.lua_toboolean(this.L, i) !== 0;
   }
   /** The string at `i` (numbers are converted in place, as lua_tolstring does); null otherwise. */
   toStr(i: number): string | null {
-    const p = this.m._lua_tolstring(this.L, i, this.#lenPtr);
+    const p = this.x.lua_tolstring(this.L, i, this.#lenPtr);
     if (p === 0) return null;
     const h: Uint8Array = this.m.HEAPU8;
     const n = (this.m.HEAPU32 as Uint32Array)[this.#lenPtr >> 2];
@@ -180,7 +189,7 @@ export class Lua {
     return s;
   }
   isInteger(i: number): boolean {
-    return this.m._lua_isinteger(this.L, i) !== 0;
+    return this.x.lua_isinteger(this.L, i) !== 0;
   }
 
   /** Register a host function as global `name`. */
@@ -194,7 +203,7 @@ export class Lua {
         this.L = prev;
       }
     }, "ii");
-    this.m._lua_pushcclosure(this.L, fp, 0);
+    this.x.lua_pushcclosure(this.L, fp, 0);
     this.setGlobal(name);
   }
 
@@ -204,13 +213,13 @@ export class Lua {
     this.pushStr(code);
     const len = code.length;
     // luaL_loadbufferx needs the bytes: copy them to a fresh buffer (the scratch is in use).
-    const buf = this.m._malloc(len + 1);
+    const buf = this.x.malloc(len + 1);
     const h: Uint8Array = this.m.HEAPU8;
     for (let i = 0; i < len; i++) h[buf + i] = code.charCodeAt(i);
     this.pop();
-    const st = this.m._luaL_loadbufferx(L, buf, len, this.cstr(name), 0);
-    this.m._free(buf);
-    if (st !== 0 || this.m._lua_pcallk(L, 0, 0, 0, 0, 0) !== 0) {
+    const st = this.x.luaL_loadbufferx(L, buf, len, this.cstr(name), 0);
+    this.x.free(buf);
+    if (st !== 0 || this.x.lua_pcallk(L, 0, 0, 0, 0, 0) !== 0) {
       const msg = this.toStr(-1) ?? "error";
       this.pop();
       throw new LuaError(msg);
@@ -219,7 +228,7 @@ export class Lua {
 
   /** lua_pcall with the error handler at `errfunc`; returns the status (0 = ok). */
   pcall(nargs: number, nresults: number, errfunc: number): number {
-    return this.m._lua_pcallk(this.L, nargs, nresults, errfunc, 0, 0);
+    return this.x.lua_pcallk(this.L, nargs, nresults, errfunc, 0, 0);
   }
 
   /**
@@ -228,7 +237,8 @@ export class Lua {
    */
   setHook(T: number, fn: (() => void) | null, count: number, lines = false): void {
     if (fn === null) {
-      this.m._lua_sethook(T, 0, 0, 0);
+      this.#hookCb.delete(T);
+      this.x.lua_sethook(T, 0, 0, 0);
       return;
     }
     if (this.#hook === 0) {
@@ -236,28 +246,28 @@ export class Lua {
         const prev = this.L;
         this.L = L;
         try {
-          this.#hookCb();
+          this.#hookCb.get(L)?.();
         } finally {
           this.L = prev;
         }
       }, "vii");
     }
-    this.#hookCb = fn;
-    this.m._lua_sethook(T, this.#hook, lines ? LUA_MASKLINE | LUA_MASKCOUNT : LUA_MASKCOUNT, count);
+    this.#hookCb.set(T, fn);
+    this.x.lua_sethook(T, this.#hook, lines ? LUA_MASKLINE | LUA_MASKCOUNT : LUA_MASKCOUNT, count);
   }
-  #hookCb: () => void = () => {};
+  /** The hook callback of each thread (the C hook is one trampoline). */
+  #hookCb = new Map<number, () => void>();
 
   /** A new thread (coroutine) kept alive as global `name`. */
   newThread(name: string): number {
-    const T = this.m._lua_newthread(this.L);
+    const T = this.x.lua_newthread(this.L);
     this.setGlobal(name);
     return T;
   }
 
-  /** lua_resume of thread T with `nargs` arguments on its stack; returns [status, nresults]. */
-  resume(T: number, nargs: number): [number, number] {
-    const st = this.m._lua_resume(T, this.main, nargs, this.#lenPtr);
-    return [st, (this.m.HEAP32 as Int32Array)[this.#lenPtr >> 2]];
+  /** lua_resume of thread T with `nargs` arguments on its stack; returns the status. */
+  resume(T: number, nargs: number): number {
+    return this.x.lua_resume(T, this.main, nargs, this.#lenPtr);
   }
 
   /** Memory the Lua heap uses, in bytes (lua_gc LUA_GCCOUNT/COUNTB). */
@@ -284,11 +294,37 @@ export function luaNumberArg(n: number): string {
 let modulePromise: Promise<Module> | null = null;
 let loadedModule: Module | null = null;
 
-/** Load the wasm module once per process (top-level await in the importer). */
+/**
+ * Load the wasm module once per process (top-level await in the importer). wasmoon's module wraps
+ * every export (`_lua_gettop`...) in an assertion closure that builds a message string on each
+ * call, a quarter of a short script's run time: the instance's raw exports are captured while the
+ * module instantiates (`rawExports`) and called directly.
+ */
 export async function loadLuaModule(): Promise<Module> {
   if (loadedModule !== null) return loadedModule;
   if (modulePromise === null) {
-    modulePromise = new LuaFactory().getLuaModule().then((lw: { module: Module }) => lw.module);
+    const wa = WebAssembly as unknown as { instantiate: (...a: unknown[]) => Promise<unknown> };
+    const orig = wa.instantiate;
+    let exports: unknown = null;
+    wa.instantiate = async (...a: unknown[]) => {
+      const r = await orig.apply(WebAssembly, a) as {
+        instance?: WebAssembly.Instance;
+        exports?: unknown;
+      };
+      // Other modules may instantiate meanwhile: keep the one that is Lua.
+      const ex = (r.instance?.exports ?? r.exports) as Module | undefined;
+      if (ex && typeof ex.lua_gettop === "function") exports = ex;
+      return r;
+    };
+    modulePromise = new LuaFactory().getLuaModule().then((lw: { module: Module }) => {
+      if (exports === null || typeof (exports as Module).lua_gettop !== "function") {
+        throw new Error("wasmoon: could not capture the Lua module's exports");
+      }
+      lw.module.rawExports = exports;
+      return lw.module;
+    }).finally(() => {
+      wa.instantiate = orig;
+    });
   }
   loadedModule = await modulePromise;
   return loadedModule;
