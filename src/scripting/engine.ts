@@ -158,6 +158,10 @@ export class ScriptEngine {
     this.sc.authenticated = true;
     this.lua = newLua(luaModule, (lua) => this.#defineHost(lua));
     this.#co = this.lua.newThread("__co");
+    this.#threshold = server.config.getNumber("busy-reply-threshold");
+    server.config.onChange("busy-reply-threshold", (v) => {
+      this.#threshold = v as number;
+    });
   }
 
   #defineHost(lua: Lua): void {
@@ -342,12 +346,33 @@ export class ScriptEngine {
     const type = b[p];
     let nl = p + 1;
     while (nl < end && b[nl] !== 13) nl++;
+    const next = nl + 2;
+    // Integer header (":", "$", "*"...) of up to 15 digits: read straight from the bytes.
+    if (type !== 43 && type !== 45 && type !== 44 && type !== 40 && nl - p <= 16) {
+      let q = p + 1;
+      const neg = b[q] === 45;
+      if (neg) q++;
+      let v = 0;
+      while (q < nl) v = v * 10 + b[q++] - 48;
+      if (neg) v = -v;
+      if (type === 58) {
+        l.pushInt(v);
+        return next;
+      }
+      if (type === 36) {
+        if (v < 0) l.pushBool(false);
+        else {
+          l.pushBytes(b, next, next + v);
+          return next + v + 2;
+        }
+        return next;
+      }
+    }
     const line = (): string => {
       let s = "";
       for (let i = p + 1; i < nl; i++) s += String.fromCharCode(b[i]);
       return s;
     };
-    const next = nl + 2;
     switch (type) {
       case 43: // '+'
         l.newTable(0, 1);
@@ -692,8 +717,7 @@ export class ScriptEngine {
     sc.db = c.db;
     sc.resp = 2;
     this.inHandler = false;
-    const threshold = server.config.getNumber("busy-reply-threshold");
-    this.#threshold = threshold;
+    const threshold = this.#threshold;
     // The count hook stays on the coroutine between scripts (it does nothing outside one).
     if ((threshold > 0) !== this.#hookOn) {
       this.#hookOn = threshold > 0;

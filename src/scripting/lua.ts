@@ -58,6 +58,8 @@ export class Lua {
   /** Interned C strings (field names). */
   #cstr = new Map<string, number>();
   #hook = 0;
+  #strCache: (string | undefined)[] = new Array(512).fill(undefined);
+  #strAddr = new Int32Array(512);
 
   constructor(m: Module) {
     this.m = m;
@@ -174,9 +176,20 @@ export class Lua {
     if (p === 0) return null;
     const h: Uint8Array = this.m.HEAPU8;
     const n = (this.m.HEAPU32 as Uint32Array)[this.#lenPtr >> 2];
-    if (n < 64) {
+    if (n <= 32) {
+      // Short strings (command names, fields, keys) repeat: a direct-mapped cache by address,
+      // checked byte by byte, returns the same JS string (no allocation; a Map already hashed it).
+      const slot = (p >>> 3) & 511;
+      const cached = this.#strCache[slot];
+      if (cached !== undefined && this.#strAddr[slot] === p && cached.length === n) {
+        let j = 0;
+        while (j < n && cached.charCodeAt(j) === h[p + j]) j++;
+        if (j === n) return cached;
+      }
       let s = "";
       for (let j = 0; j < n; j++) s += String.fromCharCode(h[p + j]);
+      this.#strCache[slot] = s;
+      this.#strAddr[slot] = p;
       return s;
     }
     let s = "";
