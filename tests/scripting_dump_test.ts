@@ -165,6 +165,30 @@ Deno.test("FUNCTION DUMP payloads cross between Rexis and redis-server 7.0.15", 
       assertEquals(await r.send("FUNCTION", "RESTORE", fromRexis, "REPLACE"), "OK");
       assertEquals(await r.send("FCALL", "fc", "0"), "C");
       assertEquals(await r.send("FCALL", "fb", "0"), "B");
+
+      // Broken payloads: the same errors.
+      const lib = (name: string, fn: string, extra = "") =>
+        `#!lua name=${name}\nredis.register_function('${fn}', function() return 1 end)\n${extra}`;
+      const str = (s: string) => String.fromCharCode(0x40 | (s.length >> 8), s.length & 0xff) + s;
+      const sealed = (b: string) => b + "\x0a\x00" + crcOf(b + "\x0a\x00");
+      const pay = (...codes: string[]) => sealed(codes.map((c) => "\xf5" + str(c)).join(""));
+      const payloads = [
+        pay(lib("a", "f", "error('boom')")),
+        pay(lib("a", "f"), lib("a", "g")),
+        pay(lib("a", "f"), lib("b", "f")),
+        pay("no shebang here, long enough"),
+        sealed("\xf5\x05ab"), // runs into the trailer, as Redis reads it
+        sealed("\xf6" + str("nm")), // 7.0-rc record cut after its name
+        sealed("\x00" + str("k") + str("v")),
+      ];
+      for (const p of payloads) {
+        await c.send("FUNCTION", "FLUSH");
+        await r.send("FUNCTION", "FLUSH");
+        assertEquals(
+          await c.send("FUNCTION", "RESTORE", p),
+          await r.send("FUNCTION", "RESTORE", p),
+        );
+      }
     });
   } finally {
     redis.c.close();

@@ -831,11 +831,22 @@ export function rdbSaveFunctions(w: RdbWriter, codes: Iterable<string>): void {
  * body, turned into a `#!<engine> name=<name>` library as Redis does).
  */
 export function rdbLoadFunctionCode(r: RdbReader, t: number): string {
-  if (t === RDB_OPCODE_FUNCTION2) return r.string();
-  const name = r.string();
-  const engine = r.string();
-  if (r.len() !== 0) r.string();
-  const body = r.string();
+  // Redis's error texts name the field that failed.
+  const step = <T>(what: string, read: () => T): T => {
+    try {
+      return read();
+    } catch (e) {
+      if (e instanceof FormatError) throw new FormatError(`Failed loading ${what}`);
+      throw e;
+    }
+  };
+  if (t === RDB_OPCODE_FUNCTION2) return step("library payload", () => r.string());
+  const name = step("library name", () => r.string());
+  const engine = step("engine name", () => r.string());
+  if (step("library description indicator", () => r.len()) !== 0) {
+    step("library description", () => r.string());
+  }
+  const body = step("library blob", () => r.string());
   return `#!${engine} name=${name}\n${body}`;
 }
 
@@ -854,9 +865,11 @@ export function loadFunctionsDumpPayload(
   p: Uint8Array,
   limits: ObjLimits,
 ): string[] | { error: string } {
-  const r = new RdbReader(p, limits, 0, p.length - 10);
+  // As Redis: records are read while more than the 10 trailer bytes remain, and a record may
+  // run into the trailer.
+  const r = new RdbReader(p, limits);
   const codes: string[] = [];
-  while (r.pos < r.end) {
+  while (p.length - r.pos > 10) {
     const t = r.b[r.pos++];
     if (t !== RDB_OPCODE_FUNCTION && t !== RDB_OPCODE_FUNCTION2) {
       return { error: "given type is not a function" };
@@ -865,11 +878,7 @@ export function loadFunctionsDumpPayload(
       codes.push(rdbLoadFunctionCode(r, t));
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
-      return {
-        error: t === RDB_OPCODE_FUNCTION2
-          ? "Failed loading library payload"
-          : "failed loading the given functions payload",
-      };
+      return { error: e.message };
     }
   }
   return codes;
