@@ -64,7 +64,12 @@ export class Lua {
   constructor(m: Module) {
     this.m = m;
     this.x = m.rawExports;
-    this.L = this.x.luaL_newstate();
+    clockFrozen = true;
+    try {
+      this.L = this.x.luaL_newstate();
+    } finally {
+      clockFrozen = false;
+    }
     this.main = this.L;
     this.x.luaL_openlibs(this.L);
     this.#lenPtr = this.x.malloc(8);
@@ -305,6 +310,8 @@ export function luaNumberArg(n: number): string {
 }
 
 let modulePromise: Promise<Module> | null = null;
+/** The Lua module's clock reads 0 while set (state creation: see loadLuaModule). */
+let clockFrozen = false;
 let loadedModule: Module | null = null;
 
 /**
@@ -320,6 +327,14 @@ export async function loadLuaModule(): Promise<Module> {
     const orig = wa.instantiate;
     let exports: unknown = null;
     wa.instantiate = async (...a: unknown[]) => {
+      // Lua seeds its string hashes from time(NULL) (emscripten_date_now) and addresses: while a
+      // state is created the clock reads 0, so the seed, and with it pairs() order, is the same
+      // in every run of the server.
+      const env = (a[1] as { env?: Record<string, unknown> } | undefined)?.env;
+      if (env && typeof env.emscripten_date_now === "function") {
+        const now = env.emscripten_date_now as () => number;
+        env.emscripten_date_now = () => (clockFrozen ? 0 : now());
+      }
       const r = await orig.apply(WebAssembly, a) as {
         instance?: WebAssembly.Instance;
         exports?: unknown;
