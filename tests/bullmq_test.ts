@@ -100,6 +100,11 @@ async function scenario(port: number): Promise<void> {
     await queue.upsertJobScheduler("every-200", { every: 200 }, { name: "tick", data: {} });
     await until("the scheduler to repeat", () => order.filter((n) => n === "tick").length >= 3);
     assert(await queue.removeJobScheduler("every-200"));
+    // Nothing left to run (the next tick went with the scheduler).
+    await until("the queue to drain", async () => {
+      const c = await queue.getJobCounts("wait", "delayed", "active", "prioritized");
+      return c.wait + c.delayed + c.active + c.prioritized === 0;
+    });
 
     // --- Completion events arrive through the events stream (XREAD BLOCK). ---
     await until("completed events", () => completedEvents.size >= 6);
@@ -109,21 +114,26 @@ async function scenario(port: number): Promise<void> {
 
     // --- A stalled job: its worker dies holding the lock; another worker takes it over (the
     // stalled check runs at most once per stalledInterval per queue: every worker uses 300 ms). ---
-    let startedStuck = false;
-    const stuckWorker = new Worker(name, async () => {
-      startedStuck = true;
+    let startedStuck = "";
+    const stuckWorker = new Worker(name, async (job: Job) => {
+      startedStuck = job.name;
       await new Promise(() => {}); // never settles
     }, { connection, lockDuration: 600, stalledInterval: 300, concurrency: 1 });
     const stuck = await queue.add("stuck", { n: 5 });
-    await until("the stuck job to start", () => startedStuck);
+    await until("the stuck job to start", () => startedStuck !== "");
+    assertEquals(startedStuck, "stuck");
     await stuckWorker.close(true); // force: the lock is not released, it expires
     let recovered = false;
     const rescuer = new Worker(name, (job: Job) => {
       if (job.id === stuck.id) recovered = true;
       return Promise.resolve("rescued");
     }, { connection, lockDuration: 600, stalledInterval: 300 });
+    const stalled: string[] = [];
+    rescuer.on("stalled", (jobId: string) => stalled.push(jobId));
     closers.unshift(() => rescuer.close());
     await until("the stalled job to be recovered", () => recovered);
+    // It came back through moveStalledJobsToWait, not as a fresh job.
+    assertEquals(stalled, [stuck.id!]);
     await until(
       "the recovered job to complete",
       async () => (await queue.getJob(stuck.id!))!.returnvalue === "rescued",
