@@ -7,30 +7,30 @@
 import { assert, assertEquals } from "../src/testing/assert.ts";
 import { freeRefPort, RespConn, RespError, startServer } from "./helpers.ts";
 
-/** Replies that must equal redis-server's. */
+/**
+ * Replies that must equal redis-server's: map key order of cjson/cmsgpack and of pairs() itself
+ * (the string hash seed is 0, so tables lay string keys out as Lua 5.1 does, collisions included),
+ * and the 5.1 wording of VM errors.
+ */
 const SCRIPTS = [
-  // String-keyed tables whose keys do not collide in 5.1's node array: Redis's order exactly.
   `return cjson.encode({hello=1, world=2, key=3, value=4, name=5})`,
   `local a = {x=nil,y=5} local b = {x=a} a['x'] = b return cmsgpack.pack(a)`,
   `return cjson.encode({ok=1, err=2})`,
-  // 5.1 wording of VM errors.
   `local t = {} t.f = t.nonexist() return 1`,
   `return missing_global_fn()`,
   `local t = {} return t.a.b`,
   `local x return x + 1`,
   `local s return "a" .. s`,
-];
-
-/**
- * Tables whose keys collide in 5.1's node array: 5.1 places them by insertion order, which 5.4
- * cannot tell; the order is still the same on every run and in every process.
- */
-const STABLE = [
   `local t = {zz=1, aa=2, mm=3, kk=4, hello="x", world="y", foo=1, bar=2, baz=3} return cjson.encode(t)`,
   `return cmsgpack.pack({name="n", type="t", id=1, data={k="v"}})`,
-  // pairs() itself: the string hash seed is the same in every process (its clock reads 0 while
-  // the state is created).
   `local t = {zz=1, aa=2, mm=3, kk=4, hello=1, world=2, foo=3} local r = {} for k in pairs(t) do r[#r+1]=k end return r`,
+];
+
+/** Same bytes on every run and in every process. */
+const STABLE = [
+  `local t = {} for i = 1, 40 do t["key:" .. i] = i end local r = {} for k in pairs(t) do r[#r+1]=k end return r`,
+  `local t = {} for i = 40, 1, -1 do t["f" .. i] = i end t.f7 = nil t.f9 = nil t.extra = 1 return cjson.encode(t)`,
+  `return cjson.encode({a=1,b=2,c=3,foo="x",bar={1,2},[5]=1})`,
 ];
 
 async function replies(c: RespConn, scripts = SCRIPTS): Promise<unknown[]> {

@@ -64,12 +64,7 @@ export class Lua {
   constructor(m: Module) {
     this.m = m;
     this.x = m.rawExports;
-    clockFrozen = true;
-    try {
-      this.L = this.x.luaL_newstate();
-    } finally {
-      clockFrozen = false;
-    }
+    this.L = newStateSeed0(m, this.x);
     this.main = this.L;
     this.x.luaL_openlibs(this.L);
     this.#lenPtr = this.x.malloc(8);
@@ -288,6 +283,15 @@ export class Lua {
     return this.x.lua_resume(T, this.main, nargs, this.#lenPtr);
   }
 
+  /** The string hash seed is 0 (newStateSeed0 managed it): tables order keys as Lua 5.1's. */
+  seedIsZero(): boolean {
+    this.x.lua_pushlstring(this.L, this.#lenPtr, 0);
+    const p = this.x.lua_tolstring(this.L, -1, this.#lenPtr);
+    const seed = (this.m.HEAPU32 as Uint32Array)[(p - 8) >> 2];
+    this.pop();
+    return seed === 0;
+  }
+
   /** Memory the Lua heap uses, in bytes (lua_gc LUA_GCCOUNT/COUNTB). */
   memory(): number {
     // lua_gc is variadic in 5.4 and not exported; the wasm heap size bounds it.
@@ -310,8 +314,117 @@ export function luaNumberArg(n: number): string {
 }
 
 let modulePromise: Promise<Module> | null = null;
-/** The Lua module's clock reads 0 while set (state creation: see loadLuaModule). */
-let clockFrozen = false;
+/** While not null, the Lua module's clock reads this many ms (state creation: newStateSeed0). */
+let frozenClock: number | null = null;
+/** The module's stack pointer when the frozen clock was read (inside luai_makeseed). */
+let stackAtClock = 0;
+
+/** Lua 5.4's luaS_hash (Lua 5.1's string hash when seed is 0 and the string under 32 bytes). */
+function luaHash(b: Uint8Array, seed: number): number {
+  let h = (seed ^ b.length) >>> 0;
+  for (let l = b.length; l > 0; l--) h = (h ^ (((h << 5) >>> 0) + (h >>> 2) + b[l - 1])) >>> 0;
+  return h;
+}
+
+/** Every h with h ^ ((h << 5) + (h >> 2) + c) === y (mod 2^32): one step of luaHash undone. */
+function unhashStep(y: number, c: number): number[] {
+  const out: number[] = [];
+  // Bits 0..k of the result depend on bits 0..k+2 of h: choose h's bits from the lowest up.
+  const dfs = (h: number, j: number): void => {
+    if (j === 32) {
+      if ((((h ^ (((h << 5) >>> 0) + (h >>> 2) + c)) >>> 0) === y)) out.push(h >>> 0);
+      return;
+    }
+    for (const bit of [0, 1]) {
+      const hh = (h | (bit << j)) >>> 0;
+      if (j >= 2) {
+        const mask = j - 1 >= 32 ? 0xffffffff : (2 ** (j - 1)) - 1;
+        const lowH = hh % 2 ** (j + 1);
+        const sum = ((lowH << 5) >>> 0) + (lowH >>> 2) + c;
+        if ((((hh ^ sum) >>> 0) % (mask + 1)) !== (y % (mask + 1))) continue;
+      }
+      dfs(hh, j + 1);
+    }
+  };
+  dfs(0, 0);
+  return out;
+}
+
+/** A seed value T with luaHash(buff, T) === 0, or null. */
+function seedForZero(buff: Uint8Array): number | null {
+  const back = (y: number, i: number): number | null => {
+    // Steps ran over buff[n-1] .. buff[0]; undo them from the last (buff[0]).
+    if (i === buff.length) return (y ^ buff.length) >>> 0;
+    for (const h of unhashStep(y, buff[i])) {
+      const r = back(h, i + 1);
+      if (r !== null) return r;
+    }
+    return null;
+  };
+  return back(0, 0);
+}
+
+/**
+ * luaL_newstate with the string hash seed at 0 when it can be arranged, so that short strings
+ * hash as in Lua 5.1 and tables lay out their string keys (pairs() order) as Redis's Lua does.
+ * Lua 5.4 seeds from luaS_hash over {L, &h, &lua_newstate} with h = time(NULL): a probe state
+ * (clock at 0) shows the seed (the hash of "" is the seed), the stack slot of h is found among
+ * the addresses near the stack pointer the clock was read with, and the clock value that makes
+ * the seed 0 is solved for; the state is then created again at the same address. Whatever fails,
+ * the seed is still the same in every run (the clock reads 0).
+ */
+function newStateSeed0(m: Module, x: Module): number {
+  const make = (clock: number): number => {
+    frozenClock = clock;
+    try {
+      return x.luaL_newstate();
+    } finally {
+      frozenClock = null;
+    }
+  };
+  const seedOf = (L: number): number => {
+    const tmp = x.malloc(8);
+    x.lua_pushlstring(L, tmp, 0);
+    const p = x.lua_tolstring(L, -1, tmp);
+    x.free(tmp);
+    const h = (m.HEAPU32 as Uint32Array)[(p - 8) >> 2] >>> 0;
+    x.lua_settop(L, -2);
+    return h;
+  };
+  const table = x.__indirect_function_table as WebAssembly.Table;
+  let fp = -1;
+  for (let i = 0; i < table.length && fp < 0; i++) if (table.get(i) === x.lua_newstate) fp = i;
+  // Not every address gives a seed of 0 for some clock value: a block allocated first moves the
+  // state to another address.
+  for (let attempt = 0; fp >= 0 && attempt < 64; attempt++) {
+    const pad = attempt === 0 ? 0 : x.malloc(attempt * 24);
+    try {
+      const probe = make(0);
+      const seed0 = seedOf(probe);
+      const sp = stackAtClock;
+      x.lua_close(probe);
+      const buff = new Uint8Array(12);
+      const dv = new DataView(buff.buffer);
+      dv.setUint32(0, probe, true);
+      dv.setUint32(8, fp, true);
+      let t: number | null = null;
+      for (let k = -512; k <= 512; k += 4) {
+        dv.setUint32(4, sp + k, true);
+        if (luaHash(buff, 0) !== seed0) continue;
+        t = seedForZero(buff);
+        break;
+      }
+      if (t === null) continue;
+      const L = make(t * 1000);
+      if (L === probe && seedOf(L) === 0) return L;
+      x.lua_close(L);
+    } finally {
+      if (pad !== 0) x.free(pad);
+    }
+  }
+  // The seed is still the same in every run: the clock reads 0.
+  return make(0);
+}
 let loadedModule: Module | null = null;
 
 /**
@@ -333,7 +446,11 @@ export async function loadLuaModule(): Promise<Module> {
       const env = (a[1] as { env?: Record<string, unknown> } | undefined)?.env;
       if (env && typeof env.emscripten_date_now === "function") {
         const now = env.emscripten_date_now as () => number;
-        env.emscripten_date_now = () => (clockFrozen ? 0 : now());
+        env.emscripten_date_now = () => {
+          if (frozenClock === null) return now();
+          if (exports !== null) stackAtClock = (exports as Module).emscripten_stack_get_current();
+          return frozenClock;
+        };
       }
       const r = await orig.apply(WebAssembly, a) as {
         instance?: WebAssembly.Instance;
@@ -362,6 +479,8 @@ export async function loadLuaModule(): Promise<Module> {
 export function newLua(m: Module, defineHost: (lua: Lua) => void): Lua {
   const lua = new Lua(m);
   defineHost(lua);
+  lua.pushBool(lua.seedIsZero());
+  lua.setGlobal("__seed0");
   lua.run(PRELUDE, "=redis");
   return lua;
 }

@@ -59,7 +59,15 @@ local function hash51(s)
   end
   return h
 end
+local seed0 = __seed0
 G.__keys51 = function(t)
+  if seed0 then
+    -- The string hash seed is 0: Lua 5.4 lays string keys out as 5.1 does (by real insertion
+    -- order, collisions included), so pairs() order is Redis's.
+    local keys = {}
+    for k in pairs(t) do keys[#keys + 1] = k end
+    return keys
+  end
   local nums, strs, others = {}, {}, {}
   for k in pairs(t) do
     local kt = type(k)
