@@ -350,11 +350,13 @@ function unhashStep(y: number, c: number): number[] {
   return out;
 }
 
-/** A seed value T with luaHash(buff, T) === 0, or null. */
+/** A seed value T with luaHash(buff, T) === 0, or null (also after 4096 undone steps). */
 function seedForZero(buff: Uint8Array): number | null {
+  let budget = 4096;
   const back = (y: number, i: number): number | null => {
     // Steps ran over buff[n-1] .. buff[0]; undo them from the last (buff[0]).
     if (i === buff.length) return (y ^ buff.length) >>> 0;
+    if (--budget < 0) return null;
     for (const h of unhashStep(y, buff[i])) {
       const r = back(h, i + 1);
       if (r !== null) return r;
