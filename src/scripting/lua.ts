@@ -396,15 +396,14 @@ function newStateSeed0(m: Module, x: Module): number {
   const table = x.__indirect_function_table as WebAssembly.Table;
   let fp = -1;
   for (let i = 0; i < table.length && fp < 0; i++) if (table.get(i) === x.lua_newstate) fp = i;
-  // Not every address gives a seed of 0 for some clock value: a block allocated first moves the
-  // state to another address.
-  for (let attempt = 0; fp >= 0 && attempt < 64; attempt++) {
-    const pad = attempt === 0 ? 0 : x.malloc(attempt * 24);
-    try {
+  // Not every address gives a seed of 0 for some clock value: probes that did not are kept
+  // open meanwhile, so that the next one gets another address.
+  const kept: number[] = [];
+  try {
+    for (let attempt = 0; fp >= 0 && attempt < 64; attempt++) {
       const probe = make(0);
       const seed0 = seedOf(probe);
       const sp = stackAtClock;
-      x.lua_close(probe);
       const buff = new Uint8Array(12);
       const dv = new DataView(buff.buffer);
       dv.setUint32(0, probe, true);
@@ -416,13 +415,18 @@ function newStateSeed0(m: Module, x: Module): number {
         t = seedForZero(buff);
         break;
       }
-      if (t === null) continue;
+      if (t === null) {
+        kept.push(probe);
+        continue;
+      }
+      // Created again where the probe was (its block is the first free one of that size).
+      x.lua_close(probe);
       const L = make(t * 1000);
       if (L === probe && seedOf(L) === 0) return L;
-      x.lua_close(L);
-    } finally {
-      if (pad !== 0) x.free(pad);
+      kept.push(L);
     }
+  } finally {
+    for (const K of kept) x.lua_close(K);
   }
   // The seed is still the same in every run: the clock reads 0.
   return make(0);

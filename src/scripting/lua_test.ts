@@ -3,7 +3,7 @@ import { testServer } from "../testing/harness.ts";
 import { scriptEngine } from "./engine.ts";
 
 Deno.test("Lua states get a string hash seed of 0: pairs() order as Redis's Lua 5.1", () => {
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 12; i++) {
     const t = testServer();
     const e = scriptEngine(t.server);
     assert(e.lua.seedIsZero(), `state ${i}`);
