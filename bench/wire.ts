@@ -44,6 +44,8 @@
  *                       command contains `{port}`, which is then replaced by the port instead.
  *                       E.g. REXIS_BENCH_SERVER=redis-server to check the bench against Redis itself.
  *   REDIS_BENCH_SERVER  command that starts the reference Redis (default: redis-server), same rules.
+ *   REXIS_BENCH_PORTS   "rexisPort,redisPort": fixed ports instead of free ephemeral ones (e.g. an
+ *                       engineer's own port range).
  */
 import { createHash } from "node:crypto";
 
@@ -832,7 +834,8 @@ async function checkQuiet(): Promise<number | null> {
 }
 
 async function startPair(opts: Options, logDir: string): Promise<[Server, Server]> {
-  const [p1, p2] = await freePorts(2);
+  const fixed = Deno.env.get("REXIS_BENCH_PORTS")?.split(",").map(Number);
+  const [p1, p2] = fixed && fixed.length === 2 ? fixed : await freePorts(2);
   const rexis = await Server.start("rexis", rexisTemplate(), p1, REPO_ROOT, logDir);
   const redis = await Server.start("redis", redisTemplate(), p2, logDir, logDir);
   await Promise.all([rexis.waitReady(opts.startupTimeout), redis.waitReady(opts.startupTimeout)]);

@@ -15,6 +15,22 @@ export function freePort(): number {
   return port;
 }
 
+/**
+ * A free port for a reference redis-server among the 50 from `from` (scripting tests use
+ * 7700–7799), tried in random order.
+ */
+export function freeRefPort(from: number): number {
+  const start = Math.floor(Math.random() * 50);
+  for (let i = 0; i < 50; i++) {
+    const port = from + (start + i) % 50;
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return port;
+    } catch { /* taken */ }
+  }
+  throw new Error(`no free port in ${from}..${from + 49}`);
+}
+
 export interface RunningServer {
   port: number;
   process: Deno.ChildProcess;

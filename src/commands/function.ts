@@ -1,12 +1,26 @@
 /**
- * FUNCTION family. Only FLUSH [ASYNC|SYNC] exists for now (the upstream test harness flushes
- * functions before every server block); LOAD, LIST, DELETE, DUMP, RESTORE, STATS, KILL and HELP
- * come with scripting, on the same registry (src/scripting/functions.ts).
+ * FUNCTION family (Redis 7.0's functions.c front end): LOAD, DELETE, FLUSH, LIST, STATS, KILL,
+ * DUMP, RESTORE, HELP, on the registry of src/scripting/functions.ts (loading and linking in
+ * src/scripting/library.ts). DUMP/RESTORE payloads are the RDB function records of
+ * src/persist/rdb.ts with the DUMP trailer (RDB version + CRC64).
  */
 import type { Client } from "../server/client.ts";
 import { cmd, type CommandDef } from "./types.ts";
 import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
-import { deleteLibrary, functionLoad } from "../scripting/library.ts";
+import {
+  deleteLibrary,
+  flushLibraries,
+  functionLoad,
+  restoreLibraries,
+} from "../scripting/library.ts";
+import {
+  createFunctionsDumpPayload,
+  loadFunctionsDumpPayload,
+  verifyDumpPayload,
+} from "../persist/rdb.ts";
+import { libraryCodes } from "../persist/rdb_file.ts";
+import { objLimits, saveOptions } from "../persist/options.ts";
+import { bytesToStr, strToBytes } from "../persist/bytes.ts";
 import { scriptEngine } from "../scripting/engine.ts";
 
 function functionFlushCommand(c: Client, argv: string[]): void {
@@ -18,8 +32,7 @@ function functionFlushCommand(c: Client, argv: string[]): void {
     }
   }
   // ASYNC frees in the background in Redis; dropping the references is all there is to do here.
-  for (const name of [...c.server.functions.libraries.keys()]) deleteLibrary(c, name);
-  c.server.functions.flush();
+  flushLibraries(c.server);
   c.server.dirty++;
   c.addOk();
 }
@@ -39,7 +52,7 @@ function functionLoadCommand(c: Client, argv: string[]): void {
 }
 
 function functionDeleteCommand(c: Client, argv: string[]): void {
-  if (!deleteLibrary(c, argv[2])) return c.addError("ERR Library not found");
+  if (!deleteLibrary(c.server, argv[2])) return c.addError("ERR Library not found");
   c.server.dirty++;
   c.addOk();
 }
@@ -119,13 +132,16 @@ function functionStatsCommand(c: Client): void {
   c.addInt(reg.functionCount);
 }
 
-/** FUNCTION DUMP / RESTORE need the RDB function payload (persistence, issue 7): not yet. */
+/** FUNCTION DUMP: the libraries' FUNCTION2 records + RDB version + CRC64, as DUMP payloads. */
 function functionDumpCommand(c: Client): void {
-  c.addError("ERR FUNCTION DUMP is not supported yet");
+  const p = createFunctionsDumpPayload(libraryCodes(c.server), saveOptions(c.server.config));
+  c.addBulk(bytesToStr(p));
 }
 
+/** FUNCTION RESTORE <payload> [FLUSH|APPEND|REPLACE] (default APPEND). */
 function functionRestoreCommand(c: Client, argv: string[]): void {
   if (argv.length > 4) return addReplySubcommandSyntaxError(c, argv);
+  let policy: "flush" | "append" | "replace" = "append";
   if (argv.length === 4) {
     const p = argv[3].toLowerCase();
     if (p !== "flush" && p !== "append" && p !== "replace") {
@@ -133,8 +149,18 @@ function functionRestoreCommand(c: Client, argv: string[]): void {
         "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.",
       );
     }
+    policy = p;
   }
-  c.addError("ERR DUMP payload version or checksum are wrong");
+  const payload = strToBytes(argv[2]);
+  if (!verifyDumpPayload(payload)) {
+    return c.addError("ERR DUMP payload version or checksum are wrong");
+  }
+  const codes = loadFunctionsDumpPayload(payload, objLimits(c.server.config));
+  if ("error" in codes) return c.addError("ERR " + codes.error);
+  const err = restoreLibraries(c.server, codes, policy);
+  if (err !== null) return c.addError("ERR " + err);
+  c.server.dirty++;
+  c.addOk();
 }
 
 function functionKillCommand(c: Client): void {

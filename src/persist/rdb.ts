@@ -811,11 +811,85 @@ export function rdbLoadObject(r: RdbReader, t: number): RValue {
 export function createDumpPayload(v: RValue, opts: SaveOptions): Uint8Array {
   const w = new RdbWriter(opts);
   rdbSaveTypedObject(w, v);
+  return dumpTrailer(w);
+}
+
+/** The DUMP trailer: RDB version (2 bytes LE) and the CRC64 of everything (8 bytes LE). */
+function dumpTrailer(w: RdbWriter): Uint8Array {
   w.u16le(RDB_VERSION);
   const c = crc64Init();
   crc64Update(c, w.buf, 0, w.pos);
   w.bytes(crc64Bytes(c));
   return w.view().slice();
+}
+
+// ---- function records --------------------------------------------------------------------------
+
+/** rdbSaveFunctions: one FUNCTION2 record (opcode, then the library code as a string) each. */
+export function rdbSaveFunctions(w: RdbWriter, codes: Iterable<string>): void {
+  for (const code of codes) {
+    w.u8(RDB_OPCODE_FUNCTION2);
+    w.string(code);
+  }
+}
+
+/**
+ * The reading half of rdbFunctionLoad (opcode already read): the library code of a FUNCTION2
+ * record, or of a FUNCTION record of Redis 7.0 rc1/rc2 (name, engine, optional description and
+ * body, turned into a `#!<engine> name=<name>` library as Redis does).
+ */
+export function rdbLoadFunctionCode(r: RdbReader, t: number): string {
+  // Redis's error texts name the field that failed.
+  const step = <T>(what: string, read: () => T): T => {
+    try {
+      return read();
+    } catch (e) {
+      if (e instanceof FormatError) throw new FormatError(`Failed loading ${what}`);
+      throw e;
+    }
+  };
+  if (t === RDB_OPCODE_FUNCTION2) return step("library payload", () => r.string());
+  const name = step("library name", () => r.string());
+  const engine = step("engine name", () => r.string());
+  if (step("library description indicator", () => r.len()) !== 0) {
+    step("library description", () => r.string());
+  }
+  const body = step("library blob", () => r.string());
+  return `#!${engine} name=${name}\n${body}`;
+}
+
+/** FUNCTION DUMP's payload: the libraries' FUNCTION2 records + the DUMP trailer. */
+export function createFunctionsDumpPayload(codes: Iterable<string>, opts: SaveOptions): Uint8Array {
+  const w = new RdbWriter(opts);
+  rdbSaveFunctions(w, codes);
+  return dumpTrailer(w);
+}
+
+/**
+ * FUNCTION RESTORE's reading of a payload already checked by verifyDumpPayload: the library codes
+ * it holds, or Redis's error text.
+ */
+export function loadFunctionsDumpPayload(
+  p: Uint8Array,
+  limits: ObjLimits,
+): string[] | { error: string } {
+  // As Redis: records are read while more than the 10 trailer bytes remain, and a record may
+  // run into the trailer.
+  const r = new RdbReader(p, limits);
+  const codes: string[] = [];
+  while (p.length - r.pos > 10) {
+    const t = r.b[r.pos++];
+    if (t !== RDB_OPCODE_FUNCTION && t !== RDB_OPCODE_FUNCTION2) {
+      return { error: "given type is not a function" };
+    }
+    try {
+      codes.push(rdbLoadFunctionCode(r, t));
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      return { error: e.message };
+    }
+  }
+  return codes;
 }
 
 /** verifyDumpPayload: version not newer than ours and (unless skipped) the CRC matches. */

@@ -26,9 +26,11 @@ import {
   RDB_OPCODE_SELECTDB,
   RDB_VERSION,
   rdbIsObjectType,
+  rdbLoadFunctionCode,
   rdbLoadObject,
   rdbObjectType,
   RdbReader,
+  rdbSaveFunctions,
   rdbSaveObject,
   RdbWriter,
   type SaveOptions,
@@ -89,10 +91,7 @@ export class RdbSerializer {
     this.aux("ctime", String(Math.floor(Date.now() / 1000)));
     this.aux("used-mem", String(Math.floor(server.evictor.usedMemory())));
     this.aux("aof-base", aofBase ? "1" : "0");
-    for (const lib of server.functions.libraries.values()) {
-      this.w.u8(RDB_OPCODE_FUNCTION2);
-      this.w.string(lib.code);
-    }
+    rdbSaveFunctions(this.w, libraryCodes(server));
   }
 
   selectDb(db: Db, size: number, expires: number): void {
@@ -140,6 +139,11 @@ export class RdbSerializer {
     out.set(tail, body.length);
     return out;
   }
+}
+
+/** The code of every library, in the registry's order (what FUNCTION2 records hold). */
+export function libraryCodes(server: Server): string[] {
+  return [...server.functions.libraries.values()].map((lib) => lib.code);
 }
 
 export function newSerializer(server: Server): RdbSerializer {
@@ -330,10 +334,8 @@ export function rdbLoadBytes(server: Server, b: Uint8Array): LoadResult {
         throw new FormatError(
           "The RDB file contains AUX module data I can't load: no matching module",
         );
-      } else if (t === RDB_OPCODE_FUNCTION) {
-        throw new FormatError("Pre-release function format not supported.");
-      } else if (t === RDB_OPCODE_FUNCTION2) {
-        storeLibraryCode(server, r.string());
+      } else if (t === RDB_OPCODE_FUNCTION || t === RDB_OPCODE_FUNCTION2) {
+        storeLibraryCode(server, rdbLoadFunctionCode(r, t));
         continue;
       }
       if (!rdbIsObjectType(t)) throw new FormatError(`Unknown RDB encoding type ${t}`);

@@ -37,6 +37,7 @@ import {
 } from "../commands/types.ts";
 import { EVICT_FAIL, OOM_ERROR } from "../server/evict.ts";
 import { REDIS_COMPAT_VERSION as REDIS_VERSION } from "../server/version.ts";
+import { LAZY_LIBS } from "./prelude.lua.ts";
 import {
   loadLuaModule,
   Lua,
@@ -70,6 +71,8 @@ export const SCRIPT_FLAG_NAMES: [string, number][] = [
 export interface CachedScript {
   body: string;
   flags: number;
+  /** The compiled function: a reference in the Lua registry (luaL_ref). */
+  ref: number;
 }
 
 export interface RunCtx {
@@ -155,6 +158,10 @@ export class ScriptEngine {
     this.sc.authenticated = true;
     this.lua = newLua(luaModule, (lua) => this.#defineHost(lua));
     this.#co = this.lua.newThread("__co");
+    this.#threshold = server.config.getNumber("busy-reply-threshold");
+    server.config.onChange("busy-reply-threshold", (v) => {
+      this.#threshold = v as number;
+    });
   }
 
   #defineHost(lua: Lua): void {
@@ -162,7 +169,7 @@ export class ScriptEngine {
       const n = this.#bridge(l, true);
       if (n === 2 && l.toBool(-1)) {
         l.pop();
-        return l.m._lua_error(l.L);
+        return l.x.lua_error(l.L);
       }
       return n;
     });
@@ -195,6 +202,10 @@ export class ScriptEngine {
       l.pushBool(ok);
       return 1;
     });
+    lua.defineFunction("__libsrc", (l) => {
+      l.pushStr(LAZY_LIBS[l.toStr(1) ?? ""] ?? "return nil");
+      return 1;
+    });
     lua.defineFunction("__inh", () => {
       this.inHandler = true;
       return 0;
@@ -202,7 +213,7 @@ export class ScriptEngine {
     lua.defineFunction("__regfn", (l) => {
       const n = this.#registerFunction(l);
       // An error table was pushed: raise it (Redis's luaError).
-      return n === 1 ? l.m._lua_error(l.L) : n;
+      return n === 1 ? l.x.lua_error(l.L) : n;
     });
     lua.pushStr(REDIS_VERSION);
     lua.setGlobal("__version");
@@ -331,16 +342,37 @@ export class ScriptEngine {
   /** Convert one RESP reply in `b[p..end)` to a Lua value on the stack; returns the next offset. */
   #pushReply(b: Uint8Array, p: number, end: number): number {
     const l = this.lua;
-    l.m._lua_checkstack(l.L, 4);
+    l.x.lua_checkstack(l.L, 4);
     const type = b[p];
     let nl = p + 1;
     while (nl < end && b[nl] !== 13) nl++;
+    const next = nl + 2;
+    // Integer header (":", "$", "*"...) of up to 15 digits: read straight from the bytes.
+    if (type !== 43 && type !== 45 && type !== 44 && type !== 40 && nl - p <= 16) {
+      let q = p + 1;
+      const neg = b[q] === 45;
+      if (neg) q++;
+      let v = 0;
+      while (q < nl) v = v * 10 + b[q++] - 48;
+      if (neg) v = -v;
+      if (type === 58) {
+        l.pushInt(v);
+        return next;
+      }
+      if (type === 36) {
+        if (v < 0) l.pushBool(false);
+        else {
+          l.pushBytes(b, next, next + v);
+          return next + v + 2;
+        }
+        return next;
+      }
+    }
     const line = (): string => {
       let s = "";
       for (let i = p + 1; i < nl; i++) s += String.fromCharCode(b[i]);
       return s;
     };
-    const next = nl + 2;
     switch (type) {
       case 43: // '+'
         l.newTable(0, 1);
@@ -454,7 +486,7 @@ export class ScriptEngine {
   }
 
   #rawSet(t: number): void {
-    this.lua.m._lua_rawset(this.lua.L, t);
+    this.lua.x.lua_rawset(this.lua.L, t);
   }
 
   // ---- Lua value → caller's reply -------------------------------------------------------------
@@ -463,7 +495,7 @@ export class ScriptEngine {
   replyFromLua(c: Client, depth = 0): void {
     const l = this.lua;
     const t = l.type(-1);
-    if (depth > 1000 || l.m._lua_checkstack(l.L, 4) === 0) {
+    if (depth > 1000 || l.x.lua_checkstack(l.L, 4) === 0) {
       c.addError("ERR reached lua stack limit");
       l.pop();
       return;
@@ -613,11 +645,13 @@ export class ScriptEngine {
   }
 
   /**
-   * Run a script or function: `pushFn` pushes the function, `pushArgs` its arguments (returns how
-   * many). The call runs in the engine's coroutine under `__runner` (xpcall with the error
-   * handler), so the count hook can yield it once the script passed busy-reply-threshold: the
-   * caller is then parked (`blocked`), other clients get -BUSY (dispatch), and the script goes on
-   * in slices from timers until it ends or SCRIPT/FUNCTION KILL stops it. The reply is written
+   * Run a script or function: `fn`, a registry reference (EVAL) or a global (`__fn_<name>`), with, for a
+   * function (`fcallKeys` ≥ 0), its KEYS and ARGV tables built from argv[3..] as arguments (EVAL
+   * scripts find them in their environment: setKeysArgv). `row` is the EVAL/FCALL row (its
+   * failed_calls). The call runs in the engine's coroutine under `__runner` (xpcall with the
+   * error handler), so the count hook can yield it once the script passed busy-reply-threshold:
+   * the caller is then parked (`blocked`), other clients get -BUSY (dispatch), and the script goes
+   * on in slices from timers until it ends or SCRIPT/FUNCTION KILL stops it. The reply is written
    * when it ends.
    */
   callFunction(
@@ -626,35 +660,48 @@ export class ScriptEngine {
     flags: number,
     ro: boolean,
     evalMode: boolean,
-    pushFn: () => boolean,
-    pushArgs: () => number,
-    argv: string[] = [],
+    fn: string | number,
+    argv: string[],
+    row: CommandDef | undefined,
+    fcallKeys = -1,
   ): void {
     const l = this.lua;
     const server = this.server;
     const T = this.#co;
     l.L = T;
-    let nargs: number;
+    let nargs = 1;
     try {
       l.setTop(0);
       l.getGlobal("__runner");
-      if (!pushFn()) {
-        l.setTop(0);
-        return;
+      if (typeof fn === "number") l.rawGetI(l.registryIndex(), fn);
+      else l.getGlobal(fn);
+      if (fcallKeys >= 0) {
+        nargs = 3;
+        l.newTable(fcallKeys, 0);
+        for (let i = 0; i < fcallKeys; i++) {
+          l.pushStr(argv[3 + i]);
+          l.rawSetI(-2, i + 1);
+        }
+        const n = argv.length - 3 - fcallKeys;
+        l.newTable(n, 0);
+        for (let i = 0; i < n; i++) {
+          l.pushStr(argv[3 + fcallKeys + i]);
+          l.rawSetI(-2, i + 1);
+        }
       }
-      nargs = pushArgs() + 1;
     } finally {
       l.L = l.main;
     }
     const compat = (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) !== 0;
-    const now = performance.now();
+    // The EVAL/FCALL's own start time when dispatch has it (a clock read costs ~100 ns).
+    const now = server.batchClock !== 0 ? server.batchClock : performance.now();
     const ctx: RunCtx = {
       caller: c,
       funcname,
       argv,
       readOnly: ro || (!compat && (flags & SCRIPT_FLAG_NO_WRITES) !== 0),
       allowOom: !compat && (flags & SCRIPT_FLAG_ALLOW_OOM) !== 0,
-      oomAtStart: this.#oomNow(),
+      oomAtStart: server.evictor.maxmemory !== 0 && this.#oomNow(),
       writeDirty: false,
       evalMode,
       start: now,
@@ -665,17 +712,22 @@ export class ScriptEngine {
       db: c.db,
     };
     this.run = ctx;
-    this.#row = argv.length !== 0 ? server.commands.lookup(argv) : undefined;
+    this.#row = row;
     const sc = this.sc;
     sc.db = c.db;
     sc.resp = 2;
     this.inHandler = false;
-    const threshold = server.config.getNumber("busy-reply-threshold");
-    this.#threshold = threshold;
-    if (threshold > 0) l.setHook(T, () => this.#hook(), 100000);
-    this.#slice(ctx, nargs);
+    const threshold = this.#threshold;
+    // The count hook stays on the coroutine between scripts (it does nothing outside one).
+    if ((threshold > 0) !== this.#hookOn) {
+      this.#hookOn = threshold > 0;
+      l.setHook(T, this.#hookOn ? this.#hookFn : null, 100000);
+    }
+    this.#slice(ctx, nargs, true);
   }
 
+  #hookFn = (): void => this.#hook();
+  #hookOn = false;
   #co = 0;
   #threshold = 0;
   /** The EVAL/FCALL row being run (its failed_calls). */
@@ -684,7 +736,7 @@ export class ScriptEngine {
   inHandler = false;
 
   /** Resume the script for one slice; finish it when it ends. */
-  #slice(ctx: RunCtx, nargs: number): void {
+  #slice(ctx: RunCtx, nargs: number, first = false): void {
     const l = this.lua;
     const server = this.server;
     const T = this.#co;
@@ -693,12 +745,11 @@ export class ScriptEngine {
     scriptCaller.current = ctx.caller;
     scriptCaller.cmd = this.#row ?? null;
     scriptCaller.argv = ctx.argv;
-    ctx.sliceStart = performance.now();
+    if (!first) ctx.sliceStart = performance.now();
     this.sc.db = ctx.db;
     let st: number;
-    let _nres: number;
     try {
-      [st, _nres] = l.resume(T, nargs);
+      st = l.resume(T, nargs);
     } finally {
       server.inExec = wasInExec;
       scriptCaller.current = null;
@@ -716,26 +767,29 @@ export class ScriptEngine {
     }
     const c = ctx.caller;
     const busy = server.busyScriptError !== null;
-    l.setHook(T, null, 0);
+    if (ctx.killed && this.#hookOn) {
+      // The kill switched the hook to every line: back to the count hook.
+      l.setHook(T, this.#hookFn, 100000);
+    }
     this.run = null;
     this.sc.outLen = 0;
     const L = l.main;
     const base = l.top();
     if (st === 0) {
-      l.m._lua_settop(T, 2);
-      l.m._lua_xmove(T, L, 2);
+      l.x.lua_settop(T, 2);
+      l.x.lua_xmove(T, L, 2);
       const ok = l.toBool(-2);
-      l.m._lua_rotate(L, -2, 1);
+      l.x.lua_rotate(L, -2, 1);
       l.pop();
       if (!ok) this.#replyError(c, ctx.funcname);
       else this.replyFromLua(c);
     } else {
-      l.m._lua_xmove(T, L, 1);
+      l.x.lua_xmove(T, L, 1);
       this.#replyError(c, ctx.funcname);
-      l.m._lua_resetthread(T);
+      l.x.lua_resetthread(T);
     }
     l.setTop(base);
-    l.m._lua_settop(T, 0);
+    l.x.lua_settop(T, 0);
     if (busy) {
       server.busyScriptError = null;
       c.blocked = false;
@@ -752,9 +806,9 @@ export class ScriptEngine {
     if (ctx.killed) {
       if (this.inHandler) return;
       // Raise again on every line, so that a pcall in the script cannot swallow the kill.
-      l.setHook(this.#co, () => this.#hook(), 1, true);
+      l.setHook(this.#co, this.#hookFn, 1, true);
       this.pushError("Script killed by user with SCRIPT KILL...");
-      l.m._lua_error(l.L);
+      l.x.lua_error(l.L);
       return;
     }
     const now = performance.now();
@@ -770,8 +824,8 @@ export class ScriptEngine {
       );
     }
     // Give the event loop a turn about every 10 ms (other clients get -BUSY meanwhile).
-    if (ctx.canYield && now - ctx.sliceStart >= 10 && l.m._lua_isyieldable(l.L) !== 0) {
-      l.m._lua_yieldk(l.L, 0, 0, 0);
+    if (ctx.canYield && now - ctx.sliceStart >= 10 && l.x.lua_isyieldable(l.L) !== 0) {
+      l.x.lua_yieldk(l.L, 0, 0, 0);
     }
   }
 
@@ -847,44 +901,45 @@ export class ScriptEngine {
       return "ERR Error compiling script (new function): " + msg;
     }
     l.pop();
-    l.setGlobal("f_" + sha);
+    const ref = l.x.luaL_ref(l.L, l.registryIndex());
     l.setTop(base);
-    if (!this.scripts.has(sha)) this.scriptsBytes += body.length;
-    this.scripts.set(sha, { body, flags: she.flags });
+    const old = this.scripts.get(sha);
+    if (old === undefined) this.scriptsBytes += body.length;
+    else l.x.luaL_unref(l.L, l.registryIndex(), old.ref);
+    this.scripts.set(sha, { body, flags: she.flags, ref });
     return null;
   }
 
   /** SCRIPT FLUSH: forget every script and start over with a fresh Lua state's globals. */
   flushScripts(): void {
     const l = this.lua;
-    for (const sha of this.scripts.keys()) {
-      l.pushNil();
-      l.setGlobal("f_" + sha);
+    for (const script of this.scripts.values()) {
+      l.x.luaL_unref(l.L, l.registryIndex(), script.ref);
     }
     this.scripts.clear();
     this.scriptsBytes = 0;
+    // Redis starts a fresh Lua state here: drop the lazily compiled libraries, collect.
+    this.lua.run("__host.reset()");
   }
 
   /** Set KEYS and ARGV in the script environment (raw sets behind the read-only proxy). */
   setKeysArgv(argv: string[], first: number, numkeys: number): void {
     const l = this.lua;
     l.getGlobal("__genv");
-    const g = l.absIndex(-1);
-    l.pushStr("KEYS");
+    // genv has no __newindex: lua_setfield is a raw set here, with an interned C key.
     l.newTable(numkeys, 0);
     for (let i = 0; i < numkeys; i++) {
       l.pushStr(argv[first + i]);
       l.rawSetI(-2, i + 1);
     }
-    l.m._lua_rawset(l.L, g);
+    l.setField(-2, "KEYS");
     const nargs = argv.length - first - numkeys;
-    l.pushStr("ARGV");
     l.newTable(nargs, 0);
     for (let i = 0; i < nargs; i++) {
       l.pushStr(argv[first + numkeys + i]);
       l.rawSetI(-2, i + 1);
     }
-    l.m._lua_rawset(l.L, g);
+    l.setField(-2, "ARGV");
     l.pop();
   }
 
@@ -1016,7 +1071,7 @@ export class ScriptEngine {
     loading.functions.set(name!, { flags, description });
     // Keep the callback under a staging name until the whole library loaded.
     l.getGlobal("__cb");
-    l.setGlobal("__stage_" + name);
+    l.setGlobal("__stage_" + name!.toLowerCase());
     l.pushNil();
     l.setGlobal("__cb");
     return 0;

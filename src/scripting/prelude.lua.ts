@@ -39,6 +39,294 @@ G.string.gfind = string.gmatch
 G.io, G.os, G.package, G.require, G.dofile, G.loadfile, G.utf8, G.warn = nil
 G.print = nil
 
+
+
+
+-- Key order of cjson/cmsgpack maps. Lua 5.4 seeds its string hashes per state, so pairs() order
+-- varies between runs; these encoders list keys in the order Redis's Lua 5.1 would for a table
+-- holding them: number keys ascending, then string keys placed in a node array the way 5.1's
+-- luaH_newkey places them (its string hash, main position, collisions moved to the last free
+-- node), inserted in byte order, then other keys. Exact for tables without collisions, stable
+-- for all.
+local function hash51(s)
+  local l = #s
+  local h = l
+  local step = (l >> 5) + 1
+  local i = l
+  while i >= step do
+    h = (h ~ ((h << 5) + (h >> 2) + sbyte(s, i))) & 0xffffffff
+    i = i - step
+  end
+  return h
+end
+local seed0 = __seed0
+G.__keys51 = function(t)
+  if seed0 then
+    -- The string hash seed is 0: Lua 5.4 lays string keys out as 5.1 does (by real insertion
+    -- order, collisions included), so pairs() order is Redis's.
+    local keys = {}
+    for k in pairs(t) do keys[#keys + 1] = k end
+    return keys
+  end
+  local nums, strs, others = {}, {}, {}
+  for k in pairs(t) do
+    local kt = type(k)
+    if kt == "number" then nums[#nums + 1] = k
+    elseif kt == "string" then strs[#strs + 1] = k
+    else others[#others + 1] = k end
+  end
+  table.sort(nums)
+  local keys = nums
+  local n = #strs
+  if n > 0 then
+    table.sort(strs)
+    local size = 1
+    while size < n do size = size * 2 end
+    local node, nxt, mpos = {}, {}, {}
+    local lastfree = size
+    for i = 1, n do
+      local k = strs[i]
+      local mp = hash51(k) & (size - 1)
+      mpos[k] = mp
+      local other = node[mp]
+      if other == nil then node[mp] = k
+      else
+        repeat lastfree = lastfree - 1 until node[lastfree] == nil
+        local f = lastfree
+        local omp = mpos[other]
+        if omp ~= mp then
+          while nxt[omp] ~= mp do omp = nxt[omp] end
+          nxt[omp] = f
+          node[f], nxt[f] = other, nxt[mp]
+          node[mp], nxt[mp] = k, nil
+        else
+          node[f], nxt[f] = k, nxt[mp]
+          nxt[mp] = f
+        end
+      end
+    end
+    for pos = 0, size - 1 do
+      if node[pos] ~= nil then keys[#keys + 1] = node[pos] end
+    end
+  end
+  for i = 1, #others do keys[#keys + 1] = others[i] end
+  return keys
+end
+
+-- redis ------------------------------------------------------------------------------------------
+local rcall, rpcall = __rcall, __rpcall
+local redis = {}
+local function mkerr(s)
+  local code, msg = "ERR", s
+  if ssub(s, 1, 1) == "-" then
+    local sp = sfind(s, " ", 1, true)
+    if sp then code, msg = ssub(s, 2, sp - 1), ssub(s, sp + 1) else msg = ssub(s, 2) end
+  end
+  msg = sgsub(sgsub(msg, "^[\r\n]+", ""), "[\r\n]+$", "")
+  return { err = code .. " " .. msg }
+end
+redis.call = rcall
+redis.pcall = function(...) return (rpcall(...)) end
+redis.sha1hex = function(...)
+  if select("#", ...) ~= 1 then error(mkerr("wrong number of arguments"), 0) end
+  return __sha1hex((...))
+end
+redis.error_reply = function(...)
+  local s = ...
+  if select("#", ...) ~= 1 or type(s) ~= "string" then return mkerr("wrong number or type of arguments") end
+  if ssub(s, 1, 1) ~= "-" then s = "-" .. s end
+  return mkerr(s)
+end
+redis.status_reply = function(...)
+  local s = ...
+  if select("#", ...) ~= 1 or type(s) ~= "string" then return mkerr("wrong number or type of arguments") end
+  return { ok = s }
+end
+redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
+redis.log = function(level, ...)
+  local n = select("#", ...)
+  if n < 1 then error(mkerr("redis.log() requires two arguments or more."), 0) end
+  if type(level) ~= "number" then error(mkerr("First argument must be a number (log level)."), 0) end
+  if level < 0 or level > 3 then error(mkerr("Invalid debug level."), 0) end
+  local parts = {}
+  for i = 1, n do
+    local v = select(i, ...)
+    if type(v) == "string" or type(v) == "number" then parts[#parts + 1] = tostring(v) end
+  end
+  __log(level, concat(parts, " "))
+end
+redis.setresp = function(...)
+  local n, v = select("#", ...), ...
+  if n ~= 1 then error(mkerr("redis.setresp() requires one argument."), 0) end
+  if v ~= 2 and v ~= 3 then error(mkerr("RESP version must be 2 or 3."), 0) end
+  __setresp(v)
+end
+redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL = 0, 1, 2, 2, 3
+redis.set_repl = function(...)
+  local n, v = select("#", ...), ...
+  if n ~= 1 then error(mkerr("redis.set_repl() requires two arguments."), 0) end
+  if type(v) ~= "number" or v < 0 or v > 3 then
+    error(mkerr("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."), 0)
+  end
+end
+redis.replicate_commands = function() return true end
+redis.acl_check_cmd = function(...)
+  if select("#", ...) < 1 then error(mkerr("Please specify at least one argument for this redis lib call"), 0) end
+  local ok = __aclcheck(...)
+  if ok == nil then error(mkerr("Invalid command passed to redis.acl_check_cmd()"), 0) end
+  return ok
+end
+redis.REDIS_VERSION, redis.REDIS_VERSION_NUM = __version, __version_num
+G.redis = redis
+
+-- protected globals ------------------------------------------------------------------------------
+-- Scripts see env: an empty proxy whose reads go to genv (the globals, library tables frozen behind
+-- proxies of their own) and whose writes fail; a missing global fails too. getmetatable of a
+-- protected table returns 'protected', itself read-only.
+local function ro_err() error("Attempt to modify a readonly table", 2) end
+local protected = setmetatable({}, { __newindex = ro_err, __metatable = false })
+local function freeze(t)
+  return setmetatable({}, { __index = t, __newindex = ro_err, __metatable = protected,
+    __len = function() return #t end, __pairs = function() return next, t, nil end })
+end
+local genv = {}
+for k, v in pairs(G) do
+  if type(k) == "string" and ssub(k, 1, 2) ~= "__" then
+    if type(v) == "table" and k ~= "_G" then genv[k] = freeze(v) else genv[k] = v end
+  end
+end
+local env_mt = { __index = genv, __newindex = ro_err, __metatable = protected }
+local env = setmetatable({}, env_mt)
+genv._G = env
+-- bit, cjson, cmsgpack and struct are Lua code (Redis has them in C): each is compiled on its
+-- first use, so a state whose scripts do not use them does not hold them (used_memory_lua).
+local lazy_src = __libsrc
+local function lazy_lib(k)
+  if k ~= "bit" and k ~= "cjson" and k ~= "cmsgpack" and k ~= "struct" then return nil end
+  local lib = load(lazy_src(k), "=redis", "t", G)()
+  G[k] = lib
+  local f = freeze(lib)
+  rawset(genv, k, f)
+  return f
+end
+setmetatable(genv, {
+  __index = function(_, k)
+    local v = lazy_lib(k)
+    if v ~= nil then return v end
+    error("Script attempted to access nonexistent global variable '" .. tostring0(k) .. "'", 2)
+  end,
+  __metatable = protected,
+})
+local smt = getmetatable("")
+smt.__metatable = protected
+local raw_setmt = setmetatable
+genv.setmetatable = function(t, mt)
+  if getmetatable(t) == protected then error("Attempt to modify a readonly table", 2) end
+  return raw_setmt(t, mt)
+end
+genv.rawset = function(t, k, v)
+  if getmetatable(t) == protected then error("Attempt to modify a readonly table", 2) end
+  return rawset(t, k, v)
+end
+__genv = genv
+genv.loadstring = function(s, name) return load(s, name or s, "t", env) end
+genv.load = function(s, name) return load(s, name, "t", env) end
+
+local inh = __inh
+local function err_handler(err)
+  inh()
+  local lvl = 2
+  local i
+  while true do
+    i = dbg.getinfo(lvl, "nSl")
+    if not i then break end
+    if i.what ~= "C" and i.source ~= "=redis" then break end
+    lvl = lvl + 1
+  end
+  if type(err) == "string" then
+    -- Lua 5.4 words VM errors "attempt to call a nil value (field 'f')"; 5.1 (Redis) says
+    -- "attempt to call field 'f' (a nil value)".
+    err = (sgsub(err, "attempt to ([%a ]-) an? (%a+) value %((%a+) '([^']*)'%)",
+      "attempt to %1 %3 '%4' (a %2 value)"))
+  end
+  if type(err) ~= "table" then err = { err = "ERR " .. tostring(err) } end
+  if i then
+    err.source = i.source
+    err.line = i.currentline
+  end
+  return err
+end
+
+-- FUNCTION libraries: the code of a library and its functions see globals through fenv, whose
+-- lookups go to the load API (only redis.register_function, redis.log, levels and versions)
+-- while FUNCTION LOAD runs the library, and to the script environment afterwards.
+local function nonexistent(k, lvl)
+  error("Script attempted to access nonexistent global variable '" .. tostring0(k) .. "'", lvl)
+end
+local load_redis = setmetatable({
+  register_function = __regfn, log = redis.log, LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2,
+  LOG_WARNING = 3, REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM,
+}, { __index = function(_, k) nonexistent(k, 3) end, __newindex = ro_err,
+  __metatable = protected })
+local load_api = { redis = load_redis }
+local loading = false
+local fenv = setmetatable({}, {
+  __index = function(_, k)
+    if loading then
+      local v = load_api[k]
+      if v == nil then nonexistent(k, 3) end
+      return v
+    end
+    local v = rawget(genv, k)
+    if v == nil then v = lazy_lib(k) end
+    if v == nil then nonexistent(k, 3) end
+    return v
+  end,
+  __newindex = ro_err,
+  __metatable = protected,
+})
+
+-- host helpers: compile a script body into the protected environment; set KEYS/ARGV.
+__eh = err_handler
+local xpcall = xpcall
+__runner = function(fn, ...) return xpcall(fn, err_handler, ...) end
+__host = {
+  handler = err_handler,
+  compile = function(body, name, fenv) return load(body, name, "t", fenv or env) end,
+  setargs = function(keys, argv) rawset(genv, "KEYS", keys) rawset(genv, "ARGV", argv) end,
+  env = env,
+  fenv = fenv,
+  setloading = function(on) loading = on end,
+  -- SCRIPT FLUSH (Redis starts a fresh state): forget the lazily compiled libraries, collect.
+  reset = function()
+    for _, k in ipairs({ "bit", "cjson", "cmsgpack", "struct" }) do
+      rawset(genv, k, nil)
+      G[k] = nil
+    end
+    collectgarbage("collect")
+  end,
+}
+-- Every script call leaves short-lived tables (KEYS, ARGV, replies): the generational collector
+-- frees them young and keeps the heap near its live size.
+collectgarbage("generational")
+`;
+
+/** Locals every library chunk starts with (as the prelude does). */
+const LIB_HEADER = String.raw`
+local G = _G
+local type, tostring0, pairs, ipairs, error, select, rawget, rawset, setmetatable, getmetatable =
+  type, tostring, pairs, ipairs, error, select, rawget, rawset, setmetatable, getmetatable
+local fmt, sfind, ssub, sbyte, schar, sgsub, concat = string.format, string.find, string.sub,
+  string.byte, string.char, string.gsub, table.concat
+local floor, mtype, huge = math.floor, math.type, math.huge
+local dbg = debug
+
+local tostring = G.tostring
+`;
+
+/** Library chunks compiled on first use (`__libsrc(name)`); each returns its table. */
+export const LAZY_LIBS: Record<string, string> = {
+  bit: LIB_HEADER + String.raw`
 -- bit (LuaBitOp over 32-bit signed integers) -------------------------------------------------
 local function tobit(x)
   x = floor(x) % 4294967296
@@ -66,8 +354,9 @@ bit.tohex = function(x, n)
   local s = fmt(up and "%08X" or "%08x", u32(x))
   return ssub(s, 9 - n)
 end
-G.bit = bit
-
+return bit
+`,
+  cjson: LIB_HEADER + String.raw`
 -- cjson ----------------------------------------------------------------------------------------
 local cjson = {}
 local null = setmetatable({}, { __tostring = function() return "userdata: NULL" end })
@@ -102,7 +391,10 @@ local function enc_table(t, depth)
     return "[" .. concat(out, ",") .. "]"
   end
   local out = {}
-  for k, v in pairs(t) do
+  local keys = __keys51(t)
+  for i = 1, #keys do
+    local k = keys[i]
+    local v = t[k]
     local kt = type(k)
     if kt == "number" then k = tostring(k)
     elseif kt ~= "string" then error("Cannot serialise " .. kt .. ": table key must be a number or string") end
@@ -242,8 +534,9 @@ cjson.encode_number_precision = function() end
 cjson.encode_sparse_array = function() end
 cjson.encode_invalid_numbers = function(on) enc_invalid = on and true or false end
 cjson.decode_invalid_numbers = function() end
-G.cjson = cjson
-
+return cjson
+`,
+  cmsgpack: LIB_HEADER + String.raw`
 -- cmsgpack (lua_cmsgpack semantics: integral numbers as the smallest integer type, other numbers
 -- as float64 unless float32 is exact, tables nested deeper than 16 as nil) ----------------------
 local spack, sunpack = string.pack, string.unpack
@@ -301,12 +594,13 @@ mp_encode = function(v, level, out)
       out[#out + 1] = mp_len(n, 0x90, 15, 0xdc, 0xdd)
       for i = 1, n do mp_encode(v[i], level + 1, out) end
     else
-      local n = 0
-      for _ in pairs(v) do n = n + 1 end
+      local keys = __keys51(v)
+      local n = #keys
       out[#out + 1] = mp_len(n, 0x80, 15, 0xde, 0xdf)
-      for k, x in pairs(v) do
+      for i = 1, n do
+        local k = keys[i]
         mp_encode(k, level + 1, out)
-        mp_encode(x, level + 1, out)
+        mp_encode(v[k], level + 1, out)
       end
     end
   else out[#out + 1] = "À" end
@@ -391,8 +685,10 @@ cmsgpack.unpack_limit = function(s, limit, offset)
   local off, n, out = mp_unpack(s, limit or 0, offset or 0)
   return off, table.unpack(out, 1, n)
 end
-G.cmsgpack = cmsgpack
-
+return cmsgpack
+`,
+  struct: LIB_HEADER + String.raw`
+local sunpack = string.unpack
 -- struct (Roberto Ierusalimschy's struct library, on string.pack: 'l' is 8 bytes as on 64-bit
 -- Redis, 's' a zero-terminated string; 'c0' is not supported) -----------------------------------
 local function struct_fmt(f)
@@ -409,7 +705,7 @@ local function struct_fmt(f)
   end))
 end
 local spack_int = string.pack
-G.struct = {
+return {
   pack = function(f, ...)
     local tf = struct_fmt(f)
     local args = table.pack(...)
@@ -425,169 +721,5 @@ G.struct = {
   size = function(f) return string.packsize(struct_fmt(f)) end,
 }
 
--- redis ------------------------------------------------------------------------------------------
-local rcall, rpcall = __rcall, __rpcall
-local redis = {}
-local function mkerr(s)
-  local code, msg = "ERR", s
-  if ssub(s, 1, 1) == "-" then
-    local sp = sfind(s, " ", 1, true)
-    if sp then code, msg = ssub(s, 2, sp - 1), ssub(s, sp + 1) else msg = ssub(s, 2) end
-  end
-  msg = sgsub(sgsub(msg, "^[\r\n]+", ""), "[\r\n]+$", "")
-  return { err = code .. " " .. msg }
-end
-redis.call = rcall
-redis.pcall = function(...) return (rpcall(...)) end
-redis.sha1hex = function(...)
-  if select("#", ...) ~= 1 then error(mkerr("wrong number of arguments"), 0) end
-  return __sha1hex((...))
-end
-redis.error_reply = function(...)
-  local s = ...
-  if select("#", ...) ~= 1 or type(s) ~= "string" then return mkerr("wrong number or type of arguments") end
-  if ssub(s, 1, 1) ~= "-" then s = "-" .. s end
-  return mkerr(s)
-end
-redis.status_reply = function(...)
-  local s = ...
-  if select("#", ...) ~= 1 or type(s) ~= "string" then return mkerr("wrong number or type of arguments") end
-  return { ok = s }
-end
-redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
-redis.log = function(level, ...)
-  local n = select("#", ...)
-  if n < 1 then error(mkerr("redis.log() requires two arguments or more."), 0) end
-  if type(level) ~= "number" then error(mkerr("First argument must be a number (log level)."), 0) end
-  if level < 0 or level > 3 then error(mkerr("Invalid debug level."), 0) end
-  local parts = {}
-  for i = 1, n do
-    local v = select(i, ...)
-    if type(v) == "string" or type(v) == "number" then parts[#parts + 1] = tostring(v) end
-  end
-  __log(level, concat(parts, " "))
-end
-redis.setresp = function(...)
-  local n, v = select("#", ...), ...
-  if n ~= 1 then error(mkerr("redis.setresp() requires one argument."), 0) end
-  if v ~= 2 and v ~= 3 then error(mkerr("RESP version must be 2 or 3."), 0) end
-  __setresp(v)
-end
-redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL = 0, 1, 2, 2, 3
-redis.set_repl = function(...)
-  local n, v = select("#", ...), ...
-  if n ~= 1 then error(mkerr("redis.set_repl() requires two arguments."), 0) end
-  if type(v) ~= "number" or v < 0 or v > 3 then
-    error(mkerr("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."), 0)
-  end
-end
-redis.replicate_commands = function() return true end
-redis.acl_check_cmd = function(...)
-  if select("#", ...) < 1 then error(mkerr("Please specify at least one argument for this redis lib call"), 0) end
-  local ok = __aclcheck(...)
-  if ok == nil then error(mkerr("Invalid command passed to redis.acl_check_cmd()"), 0) end
-  return ok
-end
-redis.REDIS_VERSION, redis.REDIS_VERSION_NUM = __version, __version_num
-G.redis = redis
-
--- protected globals ------------------------------------------------------------------------------
--- Scripts see env: an empty proxy whose reads go to genv (the globals, library tables frozen behind
--- proxies of their own) and whose writes fail; a missing global fails too. getmetatable of a
--- protected table returns 'protected', itself read-only.
-local function ro_err() error("Attempt to modify a readonly table", 2) end
-local protected = setmetatable({}, { __newindex = ro_err, __metatable = false })
-local function freeze(t)
-  return setmetatable({}, { __index = t, __newindex = ro_err, __metatable = protected,
-    __len = function() return #t end, __pairs = function() return next, t, nil end })
-end
-local genv = {}
-for k, v in pairs(G) do
-  if type(k) == "string" and ssub(k, 1, 2) ~= "__" then
-    if type(v) == "table" and k ~= "_G" then genv[k] = freeze(v) else genv[k] = v end
-  end
-end
-local env_mt = { __index = genv, __newindex = ro_err, __metatable = protected }
-local env = setmetatable({}, env_mt)
-genv._G = env
-setmetatable(genv, {
-  __index = function(_, k)
-    error("Script attempted to access nonexistent global variable '" .. tostring0(k) .. "'", 2)
-  end,
-  __metatable = protected,
-})
-local smt = getmetatable("")
-smt.__metatable = protected
-local raw_setmt = setmetatable
-genv.setmetatable = function(t, mt)
-  if getmetatable(t) == protected then error("Attempt to modify a readonly table", 2) end
-  return raw_setmt(t, mt)
-end
-genv.rawset = function(t, k, v)
-  if getmetatable(t) == protected then error("Attempt to modify a readonly table", 2) end
-  return rawset(t, k, v)
-end
-__genv = genv
-genv.loadstring = function(s, name) return load(s, name or s, "t", env) end
-genv.load = function(s, name) return load(s, name, "t", env) end
-
-local inh = __inh
-local function err_handler(err)
-  inh()
-  local lvl = 2
-  local i
-  while true do
-    i = dbg.getinfo(lvl, "nSl")
-    if not i then break end
-    if i.what ~= "C" and i.source ~= "=redis" then break end
-    lvl = lvl + 1
-  end
-  if type(err) ~= "table" then err = { err = "ERR " .. tostring(err) } end
-  if i then
-    err.source = i.source
-    err.line = i.currentline
-  end
-  return err
-end
-
--- FUNCTION libraries: the code of a library and its functions see globals through fenv, whose
--- lookups go to the load API (only redis.register_function, redis.log, levels and versions)
--- while FUNCTION LOAD runs the library, and to the script environment afterwards.
-local function nonexistent(k, lvl)
-  error("Script attempted to access nonexistent global variable '" .. tostring0(k) .. "'", lvl)
-end
-local load_redis = setmetatable({
-  register_function = __regfn, log = redis.log, LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2,
-  LOG_WARNING = 3, REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM,
-}, { __index = function(_, k) nonexistent(k, 3) end, __newindex = ro_err,
-  __metatable = protected })
-local load_api = { redis = load_redis }
-local loading = false
-local fenv = setmetatable({}, {
-  __index = function(_, k)
-    if loading then
-      local v = load_api[k]
-      if v == nil then nonexistent(k, 3) end
-      return v
-    end
-    local v = rawget(genv, k)
-    if v == nil then nonexistent(k, 3) end
-    return v
-  end,
-  __newindex = ro_err,
-  __metatable = protected,
-})
-
--- host helpers: compile a script body into the protected environment; set KEYS/ARGV.
-__eh = err_handler
-local xpcall = xpcall
-__runner = function(fn, ...) return xpcall(fn, err_handler, ...) end
-__host = {
-  handler = err_handler,
-  compile = function(body, name, fenv) return load(body, name, "t", fenv or env) end,
-  setargs = function(keys, argv) rawset(genv, "KEYS", keys) rawset(genv, "ARGV", argv) end,
-  env = env,
-  fenv = fenv,
-  setloading = function(on) loading = on end,
-}
-`;
+`,
+};
