@@ -4,25 +4,26 @@
  *
  * BGSAVE without fork(): the snapshot is serialized incrementally between event-loop turns, from
  * a consistent point in time, by copy-on-write at key granularity:
- * - at the start the dict and expires Maps of every non-empty db are captured (FLUSHALL/FLUSHDB
- *   replace a db's Maps and SWAPDB swaps them, so a captured Map keeps the snapshot's keys);
- * - every slice (~5 ms, or one key per `rdb-key-save-delay` µs) walks the captured Maps with
+ * - at the start the Keyspace of every non-empty db is captured (FLUSHALL/FLUSHDB give a db a new
+ *   Keyspace and SWAPDB swaps them, so a captured one keeps the snapshot's keys);
+ * - every slice (~5 ms, or one key per `rdb-key-save-delay` µs) walks the captured key Maps with
  *   their live iterators and serializes keys not yet handled;
- * - before a write command runs (dispatch.call(), `Server.beforeWrite`), each key it names that the
- *   walk has not reached yet is serialized first (its value as of the snapshot: nothing changed
- *   it since) and marked handled; a key that does not exist then is marked handled too (created
- *   after the snapshot point), so the walk skips both;
+ * - copy-on-write: the captured Keyspaces' `cow` hook (src/store/db.ts) runs before anything
+ *   changes, creates or deletes a key, or a lookup hands out its value (commands, scripts, blocked
+ *   clients served later, eviction, expiry): a key the walk has not reached yet is serialized
+ *   first (its value as of the snapshot: nothing changed it since) and marked handled; a key that
+ *   does not exist then is marked handled too (created after the snapshot point), so the walk
+ *   skips both. `Server.beforeWrite` (before a write command runs) does the same for the keys the
+ *   command names;
  * - records written out of order re-select their db (SELECTDB may appear several times);
  * - output goes to a temporary file through asynchronous writes, then fsync and rename.
- * Keys changed by something other than a command's key arguments (eviction, a blocked client's
- * BLMOVE destination) can reach the snapshot with their newer value; expired keys may be missing
- * (they would be dropped at load anyway).
+ * A key that expires meanwhile is saved with its expire (a load drops it).
  */
 import type { Server } from "../server/server.ts";
 import type { Client } from "../server/client.ts";
 import type { CommandDef } from "../commands/types.ts";
 import { getKeyPositions } from "../commands/table.ts";
-import type { Db, RValue } from "../store/db.ts";
+import type { Db, Entry, Keyspace } from "../store/db.ts";
 import {
   newSerializer,
   rdbLoadBytes,
@@ -66,9 +67,8 @@ class KeySet {
 interface Captured {
   db: Db;
   id: number;
-  dict: Map<string, RValue>;
-  expires: Map<string, number>;
-  iter: Iterator<[string, RValue]>;
+  ks: Keyspace;
+  iter: Iterator<[string, Entry]>;
   done: KeySet;
   selected: boolean;
 }
@@ -77,7 +77,6 @@ interface Captured {
 class BgSave {
   readonly ser: RdbSerializer;
   readonly caps: Captured[] = [];
-  readonly byDict = new Map<Map<string, RValue>, Captured>();
   readonly tmp: string;
   readonly file: Deno.FsFile;
   readonly start = Date.now();
@@ -97,19 +96,21 @@ class BgSave {
     this.file = Deno.openSync(this.tmp, { write: true, create: true, truncate: true });
     this.ser.header(server);
     for (const db of server.dbs) {
-      if (db.dict.size === 0) continue;
+      if (db.size === 0) continue;
+      const ks = db.ks;
       const cap: Captured = {
         db,
         id: db.id,
-        dict: db.dict,
-        expires: db.expires,
-        iter: db.dict.entries(),
+        ks,
+        iter: ks.map.entries(),
         done: new KeySet(),
         selected: false,
       };
       this.caps.push(cap);
-      this.byDict.set(db.dict, cap);
-      this.keysTotal += db.dict.size;
+      this.keysTotal += db.size;
+      // Copy-on-write hook (see the top of the file): every path that changes a key of this
+      // keyspace, or hands out its value, calls it first.
+      ks.cow = (key) => this.#preserveIn(cap, key);
     }
     this.#timer = setTimeout(() => this.#slice(), 0);
   }
@@ -117,7 +118,7 @@ class BgSave {
   #select(cap: Captured): void {
     if (this.ser.curDb === cap.id) return;
     if (!cap.selected) {
-      this.ser.selectDb(cap.db, cap.dict.size, cap.expires.size);
+      this.ser.selectDb(cap.db, cap.ks.map.size, cap.ks.volatileSize);
       this.ser.curDb = cap.id;
       cap.selected = true;
     } else {
@@ -127,9 +128,9 @@ class BgSave {
     }
   }
 
-  #write(cap: Captured, key: string, v: RValue): void {
+  #write(cap: Captured, key: string, e: Entry): void {
     this.#select(cap);
-    this.ser.keyValue(cap.db, key, v, cap.expires.size !== 0 ? cap.expires.get(key) : undefined);
+    this.ser.keyValue(cap.db, key, e.v, cap.ks.expireOf(e));
     this.keysDone++;
     if (this.ser.full) this.#flush();
   }
@@ -150,11 +151,20 @@ class BgSave {
 
   /** Copy-on-write: serialize `key` of `db` now if the walk has not handled it yet. */
   preserve(db: Db, key: string): void {
-    const cap = this.byDict.get(db.dict);
-    if (cap === undefined || cap.done.has(key)) return;
+    const cap = this.caps.find((c) => c.ks === db.ks);
+    if (cap !== undefined) this.#preserveIn(cap, key);
+  }
+
+  #preserveIn(cap: Captured, key: string): void {
+    if (cap.done.has(key)) return;
     cap.done.add(key);
-    const v = cap.dict.get(key);
-    if (v !== undefined) this.#write(cap, key, v);
+    const e = cap.ks.map.get(key);
+    if (e !== undefined) this.#write(cap, key, e);
+  }
+
+  /** Remove the copy-on-write hooks (the save ended or was cancelled). */
+  unhook(): void {
+    for (const cap of this.caps) if (cap.ks.cow !== null) cap.ks.cow = null;
   }
 
   /** Preserve `key` in every captured db (MOVE, COPY ... DB, SWAPDB targets). */
@@ -175,10 +185,10 @@ class BgSave {
         this.#cur++;
         continue;
       }
-      const [key, v] = r.value;
+      const [key, e] = r.value;
       if (cap.done.has(key)) continue;
       cap.done.add(key);
-      this.#write(cap, key, v);
+      this.#write(cap, key, e);
       if (delayUs > 0) {
         this.#timer = setTimeout(() => this.#slice(), Math.max(1, delayUs / 1000));
         return;
@@ -197,6 +207,7 @@ class BgSave {
   }
 
   #finish(): void {
+    this.unhook(); // every key is written: nothing left to protect
     const tail = this.ser.trailer();
     const f = this.file;
     this.#chain = this.#chain.then(async () => {
@@ -224,6 +235,7 @@ class BgSave {
   /** killRDBChild: stop and remove the temporary file. */
   cancel(): void {
     this.cancelled = true;
+    this.unhook();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     try {
       this.file.close();

@@ -22,7 +22,7 @@
  * write command that names its key while maxmemory is set (`refreshObjects`, called from
  * src/server/evict.ts). Turning maxmemory on re-estimates every collection once.
  */
-import type { RObject, RValue } from "./db.ts";
+import type { Db, RObject, RValue } from "./db.ts";
 import { ListValue } from "../types/list.ts";
 import { HashObject } from "../types/hash.ts";
 import { SetObject } from "../types/set.ts";
@@ -33,10 +33,12 @@ import { StreamValue } from "../types/stream.ts";
 export const MAP_ENTRY = 37;
 /** One Set entry: 2 slots plus buckets. */
 const SET_ENTRY = 29;
-/** A key in dict + lru (value stored separately). */
-export const KEY_OVERHEAD = 2 * MAP_ENTRY;
-/** A key's `expires` entry: the entry plus the heap number holding the ms time. */
-export const EXPIRE_COST = MAP_ENTRY + 16;
+/** A db Entry object (src/store/db.ts): header (3 words) + value, lru, ei; measured 48. */
+const ENTRY_OBJECT = 48;
+/** A key: its Map entry and its Entry (the value is counted separately). */
+export const KEY_OVERHEAD = MAP_ENTRY + ENTRY_OBJECT;
+/** A TTL: one slot in each of the three volatile arrays (8 bytes, ~1.5× for growth slack). */
+export const EXPIRE_COST = 36;
 /** Header of a collection object (the JS object, its inner Map/array header). */
 const OBJECT = 88;
 /** How many elements a collection estimate samples (MEMORY USAGE's default). */
@@ -126,9 +128,10 @@ export function valueCost(v: RValue): number {
 }
 
 /** The accounted bytes of a whole keyspace (collections re-estimated now). */
-export function countDb(dict: Map<string, RValue>, expires: number): number {
-  let n = expires * EXPIRE_COST;
-  for (const [k, v] of dict) {
+export function countDb(db: Db): number {
+  let n = db.volatileSize * EXPIRE_COST;
+  for (const [k, e] of db.ks.map) {
+    const v = e.v;
     if (typeof v !== "string") {
       refreshObject(v);
       n += KEY_OVERHEAD + strBytes(k) + (counted.get(v) ?? 0);
