@@ -151,8 +151,8 @@ export function rdbSaveSync(server: Server, sink: (b: Uint8Array) => void): numb
     if (db.size === 0) continue;
     s.selectDb(db, db.size, db.volatileSize);
     const ks = db.ks;
-    for (const [key, e] of ks.map) {
-      s.keyValue(db, key, e.v, ks.expireOf(e));
+    for (const [key, slot] of ks.map) {
+      s.keyValue(db, key, ks.vals[slot]!, ks.expireOf(slot));
       keys++;
       if (s.full) sink(s.take());
     }

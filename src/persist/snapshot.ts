@@ -23,7 +23,7 @@ import type { Server } from "../server/server.ts";
 import type { Client } from "../server/client.ts";
 import type { CommandDef } from "../commands/types.ts";
 import { getKeyPositions } from "../commands/table.ts";
-import type { Db, Entry, Keyspace } from "../store/db.ts";
+import type { Db, Keyspace } from "../store/db.ts";
 import {
   newSerializer,
   rdbLoadBytes,
@@ -68,7 +68,7 @@ interface Captured {
   db: Db;
   id: number;
   ks: Keyspace;
-  iter: Iterator<[string, Entry]>;
+  iter: Iterator<[string, number]>;
   done: KeySet;
   selected: boolean;
 }
@@ -128,9 +128,9 @@ class BgSave {
     }
   }
 
-  #write(cap: Captured, key: string, e: Entry): void {
+  #write(cap: Captured, key: string, slot: number): void {
     this.#select(cap);
-    this.ser.keyValue(cap.db, key, e.v, cap.ks.expireOf(e));
+    this.ser.keyValue(cap.db, key, cap.ks.vals[slot]!, cap.ks.expireOf(slot));
     this.keysDone++;
     if (this.ser.full) this.#flush();
   }
@@ -158,8 +158,8 @@ class BgSave {
   #preserveIn(cap: Captured, key: string): void {
     if (cap.done.has(key)) return;
     cap.done.add(key);
-    const e = cap.ks.map.get(key);
-    if (e !== undefined) this.#write(cap, key, e);
+    const slot = cap.ks.map.get(key);
+    if (slot !== undefined) this.#write(cap, key, slot);
   }
 
   /** Remove the copy-on-write hooks (the save ended or was cancelled). */
@@ -185,10 +185,10 @@ class BgSave {
         this.#cur++;
         continue;
       }
-      const [key, e] = r.value;
+      const [key, slot] = r.value;
       if (cap.done.has(key)) continue;
       cap.done.add(key);
-      this.#write(cap, key, e);
+      this.#write(cap, key, slot);
       if (delayUs > 0) {
         this.#timer = setTimeout(() => this.#slice(), Math.max(1, delayUs / 1000));
         return;

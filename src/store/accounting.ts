@@ -33,10 +33,10 @@ import { StreamValue } from "../types/stream.ts";
 export const MAP_ENTRY = 37;
 /** One Set entry: 2 slots plus buckets. */
 const SET_ENTRY = 29;
-/** A db Entry object (src/store/db.ts): header (3 words) + value, lru, ei; measured 48. */
-const ENTRY_OBJECT = 48;
-/** A key: its Map entry and its Entry (the value is counted separately). */
-export const KEY_OVERHEAD = MAP_ENTRY + ENTRY_OBJECT;
+/** A key's slot (src/store/db.ts): value pointer + lru + ei (8 + 4 + 4), ~1.5× for growth. */
+const SLOT = 24;
+/** A key: its Map entry and its slot (the value is counted separately). */
+export const KEY_OVERHEAD = MAP_ENTRY + SLOT;
 /** A TTL: one slot in each of the three volatile arrays (8 bytes, ~1.5× for growth slack). */
 export const EXPIRE_COST = 36;
 /** Header of a collection object (the JS object, its inner Map/array header). */
@@ -130,8 +130,9 @@ export function valueCost(v: RValue): number {
 /** The accounted bytes of a whole keyspace (collections re-estimated now). */
 export function countDb(db: Db): number {
   let n = db.volatileSize * EXPIRE_COST;
-  for (const [k, e] of db.ks.map) {
-    const v = e.v;
+  const vals = db.ks.vals;
+  for (const [k, slot] of db.ks.map) {
+    const v = vals[slot]!;
     if (typeof v !== "string") {
       refreshObject(v);
       n += KEY_OVERHEAD + strBytes(k) + (counted.get(v) ?? 0);

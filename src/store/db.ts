@@ -6,14 +6,15 @@
  * - keys are binary strings (one char per byte, 0–255);
  * - a string value is a binary string; every other type is an object with a `type` field
  *   (src/types/*), so `typeof v === "string"` is the string-type test on the hot path;
- * - each key maps to one `Entry` holding its value, its 24-bit `lru` field (the LRU clock in
- *   seconds for OBJECT IDLETIME and eviction, or under an LFU maxmemory-policy 16 bits of minutes
- *   and an 8-bit logarithmic counter, src/store/lfu.ts, as Redis's robj `lru` field) and `ei`, its
- *   slot in the volatile arrays (-1 without a TTL). A lookup is one Map probe; overwriting a key
- *   writes into its entry without touching the Map;
- * - the keys with a TTL are also kept in three parallel arrays of the Keyspace (`volKeys`,
- *   `volEnt`, `volExp`: key, entry, expire time in ms, unboxed doubles): random sampling (eviction)
- *   is O(1), the active cycle walks them with a cursor, removal swaps the last slot in;
+ * - each key maps (one Map probe) to a slot number of its `Keyspace`; per slot the keyspace keeps
+ *   the value (`vals`), the 24-bit `lru` field (the LRU clock in seconds for OBJECT IDLETIME and
+ *   eviction, or under an LFU maxmemory-policy 16 bits of minutes and an 8-bit logarithmic counter,
+ *   src/store/lfu.ts, as Redis's robj `lru` field) and `ei`, the key's index in the volatile
+ *   arrays (-1 without a TTL), in plain and typed arrays: no object per key, and overwriting a key
+ *   writes its slot without touching the Map. Freed slots are reused;
+ * - the keys with a TTL are also kept in three parallel arrays (`volKeys`, `volSlot`, `volExp`:
+ *   key, slot, expire time in ms as unboxed doubles), Redis's `expires` dict: random sampling
+ *   (eviction) is O(1), the active cycle walks them with a cursor, removal moves the last one in;
  * - the Map and the arrays form a `Keyspace`, which FLUSHDB replaces and SWAPDB swaps, so whoever
  *   captured one (a BGSAVE) keeps a point-in-time view of what nobody writes any more;
  * - `bytes` is the estimated heap cost of the db's keys and values, kept by the write methods while
@@ -77,24 +78,21 @@ export interface DbHooks {
 /** LRU clock wrap (24 bits of seconds, as Redis's LRU_CLOCK_MAX). */
 const LRU_CLOCK_MAX = 0xffffff;
 
-/** One key's slot: its value, access clock (LRU or LFU field) and index in the volatile arrays. */
-export class Entry {
-  v: RValue;
-  lru: number;
-  /** Index in the keyspace's volatile arrays, -1 when the key has no TTL. */
-  ei: number;
-  constructor(v: RValue, lru: number) {
-    this.v = v;
-    this.lru = lru;
-    this.ei = -1;
-  }
-}
+const INITIAL_SLOTS = 64;
 
-/** The data of one db: key → Entry, and the keys with a TTL (see the top of the file). */
+/**
+ * The data of one db (see the top of the file): key → slot number in a Map, and per slot the
+ * value (`vals`), the 24-bit LRU/LFU field (`lru`) and the index in the volatile arrays (`ei`, -1
+ * without a TTL). Freed slots are reused. Keys with a TTL are also in `volKeys`/`volSlot`/`volExp`.
+ */
 export class Keyspace {
-  readonly map = new Map<string, Entry>();
+  readonly map = new Map<string, number>();
+  readonly vals: (RValue | undefined)[] = [];
+  lru = new Int32Array(INITIAL_SLOTS);
+  ei = new Int32Array(INITIAL_SLOTS);
+  readonly free: number[] = [];
   readonly volKeys: string[] = [];
-  readonly volEnt: Entry[] = [];
+  readonly volSlot: number[] = [];
   readonly volExp: number[] = [];
   /** Where the active expire cycle resumes in the volatile arrays. */
   expCursor = 0;
@@ -109,40 +107,71 @@ export class Keyspace {
     return this.volKeys.length;
   }
 
-  /** The expire time of an entry of this keyspace, undefined without one. */
-  expireOf(e: Entry): number | undefined {
-    return e.ei < 0 ? undefined : this.volExp[e.ei];
+  /** A new slot holding `v`. */
+  alloc(v: RValue, lru: number): number {
+    let i: number;
+    if (this.free.length !== 0) {
+      i = this.free.pop()!;
+      this.vals[i] = v;
+    } else {
+      i = this.vals.length;
+      this.vals.push(v);
+      if (i >= this.lru.length) {
+        const n = this.lru.length * 2;
+        const l = new Int32Array(n);
+        l.set(this.lru);
+        this.lru = l;
+        const e = new Int32Array(n);
+        e.set(this.ei);
+        this.ei = e;
+      }
+    }
+    this.lru[i] = lru;
+    this.ei[i] = -1;
+    return i;
   }
 
-  /** Set or change the expire of `e` (key `key`); returns true when it had none. */
-  addVolatile(key: string, e: Entry, when: number): boolean {
-    if (e.ei >= 0) {
-      this.volExp[e.ei] = when;
+  release(i: number): void {
+    this.vals[i] = undefined;
+    this.free.push(i);
+  }
+
+  /** The expire time of a slot, undefined without one. */
+  expireOf(slot: number): number | undefined {
+    const e = this.ei[slot];
+    return e < 0 ? undefined : this.volExp[e];
+  }
+
+  /** Set or change the expire of `slot` (key `key`); returns true when it had none. */
+  addVolatile(key: string, slot: number, when: number): boolean {
+    const e = this.ei[slot];
+    if (e >= 0) {
+      this.volExp[e] = when;
       return false;
     }
-    e.ei = this.volKeys.length;
+    this.ei[slot] = this.volKeys.length;
     this.volKeys.push(key);
-    this.volEnt.push(e);
+    this.volSlot.push(slot);
     this.volExp.push(when);
     return true;
   }
 
-  /** Drop the expire of `e` (which has one): the last slot moves into its place. */
-  removeVolatile(e: Entry): void {
-    const i = e.ei;
+  /** Drop the expire of `slot` (which has one): the last entry moves into its place. */
+  removeVolatile(slot: number): void {
+    const i = this.ei[slot];
     const keys = this.volKeys;
     const last = keys.length - 1;
     if (i !== last) {
-      const moved = this.volEnt[last];
+      const moved = this.volSlot[last];
       keys[i] = keys[last];
-      this.volEnt[i] = moved;
+      this.volSlot[i] = moved;
       this.volExp[i] = this.volExp[last];
-      moved.ei = i;
+      this.ei[moved] = i;
     }
     keys.pop();
-    this.volEnt.pop();
+    this.volSlot.pop();
     this.volExp.pop();
-    e.ei = -1;
+    this.ei[slot] = -1;
   }
 }
 
@@ -158,7 +187,7 @@ export class Db {
   readonly scanCursors = new ScanCursors<string>(1024);
   /** Rotating position for randomKey() on large dbs. */
   #randIter: Iterator<string> | null = null;
-  #randMap: Map<string, Entry> | null = null;
+  #randMap: Map<string, number> | null = null;
   hooks: DbHooks;
   /**
    * Blocking commands (src/server/blocking.ts): key → the clients blocked on it, in the order they
@@ -188,7 +217,8 @@ export class Db {
 
   /** The value, expired or not (no expiry check, no clock update, no copy-on-write). */
   getRaw(key: string): RValue | undefined {
-    return this.ks.map.get(key)?.v;
+    const i = this.ks.map.get(key);
+    return i === undefined ? undefined : this.ks.vals[i];
   }
 
   /** Every key, expired or not, in insertion order. */
@@ -197,21 +227,22 @@ export class Db {
   }
 
   /**
-   * The entry if the key exists and is not expired; an expired key is removed on the way (unless
-   * expiry is paused). Calls the copy-on-write hook for a live key.
+   * The slot if the key exists and is not expired (-1 otherwise); an expired key is removed on the
+   * way (unless expiry is paused). Calls the copy-on-write hook for a live key.
    */
-  #live(key: string): Entry | undefined {
+  #live(key: string): number {
     const ks = this.ks;
-    const e = ks.map.get(key);
-    if (e === undefined) return undefined;
-    if (e.ei >= 0 && ks.volExp[e.ei] < this.hooks.now()) {
-      if (this.hooks.expirePaused?.()) return undefined;
+    const i = ks.map.get(key);
+    if (i === undefined) return -1;
+    const e = ks.ei[i];
+    if (e >= 0 && ks.volExp[e] < this.hooks.now()) {
+      if (this.hooks.expirePaused?.()) return -1;
       this.removeKey(key);
       this.hooks.expired(this, key);
-      return undefined;
+      return -1;
     }
     if (ks.cow !== null) ks.cow(key);
-    return e;
+    return i;
   }
 
   /**
@@ -221,8 +252,10 @@ export class Db {
   expireIfNeeded(key: string): boolean {
     const ks = this.ks;
     if (ks.volKeys.length === 0) return false;
-    const e = ks.map.get(key);
-    if (e === undefined || e.ei < 0 || ks.volExp[e.ei] >= this.hooks.now()) return false;
+    const i = ks.map.get(key);
+    if (i === undefined) return false;
+    const e = ks.ei[i];
+    if (e < 0 || ks.volExp[e] >= this.hooks.now()) return false;
     if (this.hooks.expirePaused?.()) return true;
     this.removeKey(key);
     this.hooks.expired(this, key);
@@ -232,17 +265,20 @@ export class Db {
   /** Is the key logically expired? Never deletes (KEYS, as Redis's keyIsExpired). */
   keyIsExpired(key: string): boolean {
     const ks = this.ks;
-    const e = ks.map.get(key);
-    return e !== undefined && e.ei >= 0 && ks.volExp[e.ei] < this.hooks.now();
+    const i = ks.map.get(key);
+    if (i === undefined) return false;
+    const e = ks.ei[i];
+    return e >= 0 && ks.volExp[e] < this.hooks.now();
   }
 
   /** Value for a read; undefined when missing or expired. Updates the access clock. */
   lookupRead(key: string): RValue | undefined {
-    const e = this.#live(key);
-    if (e === undefined) return undefined;
-    if (memPolicy.lfu) this.#lfuTouch(e);
-    else e.lru = this.hooks.lruClock();
-    return e.v;
+    const i = this.#live(key);
+    if (i < 0) return undefined;
+    const ks = this.ks;
+    if (memPolicy.lfu) this.#lfuTouch(ks, i);
+    else ks.lru[i] = this.hooks.lruClock();
+    return ks.vals[i];
   }
 
   /** Value for a write (same as read, Redis also expires first). */
@@ -252,14 +288,15 @@ export class Db {
 
   /** Read without touching the access clock (OBJECT, TYPE with no-touch, SCAN filters). */
   peek(key: string): RValue | undefined {
-    return this.#live(key)?.v;
+    const i = this.#live(key);
+    return i < 0 ? undefined : this.ks.vals[i];
   }
 
   exists(key: string): boolean {
     const ks = this.ks;
-    const e = ks.map.get(key);
-    if (e === undefined) return false;
-    return e.ei < 0 || !this.expireIfNeeded(key);
+    const i = ks.map.get(key);
+    if (i === undefined) return false;
+    return ks.ei[i] < 0 || !this.expireIfNeeded(key);
   }
 
   /**
@@ -276,23 +313,29 @@ export class Db {
 
   /** LFU access: decay and log-increment the key's counter (Redis's updateLFU). */
   lfuAccess(key: string): void {
-    const e = this.ks.map.get(key);
-    if (e !== undefined) this.#lfuTouch(e);
+    const i = this.ks.map.get(key);
+    if (i !== undefined) this.#lfuTouch(this.ks, i);
   }
 
-  #lfuTouch(e: Entry): void {
-    e.lru = lfuTouch(e.lru, memPolicy.lfuLogFactor, memPolicy.lfuDecayTime, this.hooks.now());
+  #lfuTouch(ks: Keyspace, i: number): void {
+    ks.lru[i] = lfuTouch(
+      ks.lru[i],
+      memPolicy.lfuLogFactor,
+      memPolicy.lfuDecayTime,
+      this.hooks.now(),
+    );
   }
 
   /** The raw 24-bit LRU/LFU field of a key (RDB IDLE/FREQ, OBJECT FREQ), undefined if missing. */
   getLru(key: string): number | undefined {
-    return this.ks.map.get(key)?.lru;
+    const i = this.ks.map.get(key);
+    return i === undefined ? undefined : this.ks.lru[i];
   }
 
   /** Set the LRU/LFU field of an existing key (RESTORE IDLETIME/FREQ, RDB load, DEBUG). */
   setLru(key: string, field: number): void {
-    const e = this.ks.map.get(key);
-    if (e !== undefined) e.lru = field;
+    const i = this.ks.map.get(key);
+    if (i !== undefined) this.ks.lru[i] = field;
   }
 
   /** Insert or overwrite; clears any TTL unless keepTtl. */
@@ -300,23 +343,23 @@ export class Db {
     if (this.blockingKeys.size !== 0) this.signalKeyAsReady(key);
     const ks = this.ks;
     if (ks.cow !== null) ks.cow(key);
-    const e = ks.map.get(key);
-    if (e === undefined) {
+    const i = ks.map.get(key);
+    if (i === undefined) {
       ks.map.set(
         key,
-        new Entry(v, memPolicy.lfu ? lfuInit(this.hooks.now()) : this.hooks.lruClock()),
+        ks.alloc(v, memPolicy.lfu ? lfuInit(this.hooks.now()) : this.hooks.lruClock()),
       );
       if (memPolicy.accounting) this.bytes += KEY_OVERHEAD + strBytes(key) + valueCost(v);
       if (this.scanCursors.logging) this.scanCursors.noteInsert(key);
       return;
     }
-    const old = e.v;
-    e.v = v;
+    const old = ks.vals[i]!;
+    ks.vals[i] = v;
     if (memPolicy.accounting && old !== v) this.bytes += valueCost(v) - valueCost(old);
-    if (memPolicy.lfu) this.#lfuTouch(e);
-    else e.lru = this.hooks.lruClock();
-    if (!keepTtl && e.ei >= 0) {
-      ks.removeVolatile(e);
+    if (memPolicy.lfu) this.#lfuTouch(ks, i);
+    else ks.lru[i] = this.hooks.lruClock();
+    if (!keepTtl && ks.ei[i] >= 0) {
+      ks.removeVolatile(i);
       if (memPolicy.accounting) this.bytes -= EXPIRE_COST;
     }
   }
@@ -325,14 +368,14 @@ export class Db {
   replace(key: string, v: RValue): void {
     const ks = this.ks;
     if (ks.cow !== null) ks.cow(key);
-    const e = ks.map.get(key);
-    if (e === undefined) {
+    const i = ks.map.get(key);
+    if (i === undefined) {
       // Not expected (callers replace keys they just looked up); behave as an insertion.
       this.set(key, v, true);
       return;
     }
-    const old = e.v;
-    e.v = v;
+    const old = ks.vals[i]!;
+    ks.vals[i] = v;
     if (memPolicy.accounting && old !== v) this.bytes += valueCost(v) - valueCost(old);
   }
 
@@ -345,20 +388,21 @@ export class Db {
   /** Remove unconditionally (no expiry check). */
   removeKey(key: string): boolean {
     const ks = this.ks;
-    const e = ks.map.get(key);
-    if (e === undefined) return false;
+    const i = ks.map.get(key);
+    if (i === undefined) return false;
     if (ks.cow !== null) ks.cow(key);
-    const v = e.v;
+    const v = ks.vals[i]!;
     // A deleted stream wakes the XREADGROUP clients blocked on it (with an error).
     if (this.blockingKeys.size !== 0 && typeof v !== "string" && v.type === "stream") {
       this.signalKeyAsReady(key);
     }
     ks.map.delete(key);
     if (memPolicy.accounting) this.bytes -= KEY_OVERHEAD + strBytes(key) + valueCost(v);
-    if (e.ei >= 0) {
-      ks.removeVolatile(e);
+    if (ks.ei[i] >= 0) {
+      ks.removeVolatile(i);
       if (memPolicy.accounting) this.bytes -= EXPIRE_COST;
     }
+    ks.release(i);
     if (this.scanCursors.logging) this.scanCursors.noteDelete(key);
     return true;
   }
@@ -366,31 +410,30 @@ export class Db {
   /** Set the expire time (ms) of an existing key; a missing key is left alone. */
   setExpire(key: string, when: number): void {
     const ks = this.ks;
-    const e = ks.map.get(key);
-    if (e === undefined) return;
+    const i = ks.map.get(key);
+    if (i === undefined) return;
     if (ks.cow !== null) ks.cow(key);
-    if (ks.addVolatile(key, e, when) && memPolicy.accounting) this.bytes += EXPIRE_COST;
+    if (ks.addVolatile(key, i, when) && memPolicy.accounting) this.bytes += EXPIRE_COST;
   }
 
   getExpire(key: string): number | undefined {
-    const ks = this.ks;
-    const e = ks.map.get(key);
-    return e === undefined || e.ei < 0 ? undefined : ks.volExp[e.ei];
+    const i = this.ks.map.get(key);
+    return i === undefined ? undefined : this.ks.expireOf(i);
   }
 
   persist(key: string): boolean {
     const ks = this.ks;
-    const e = ks.map.get(key);
-    if (e === undefined || e.ei < 0) return false;
+    const i = ks.map.get(key);
+    if (i === undefined || ks.ei[i] < 0) return false;
     if (ks.cow !== null) ks.cow(key);
-    ks.removeVolatile(e);
+    ks.removeVolatile(i);
     if (memPolicy.accounting) this.bytes -= EXPIRE_COST;
     return true;
   }
 
   /** Seconds since the last access (OBJECT IDLETIME; the 24-bit clock wraps as in Redis). */
   idleSeconds(key: string): number {
-    const t = this.ks.map.get(key)?.lru;
+    const t = this.getLru(key);
     if (t === undefined) return 0;
     const now = this.hooks.lruClock();
     return now >= t ? now - t : now + (LRU_CLOCK_MAX - t);
