@@ -10,8 +10,9 @@
  * (Deno ships without pointer compression), checked against the heap after a full GC
  * (200,000 keys, see docs/architecture.md):
  * - a one-byte string of n bytes: 16 bytes of header + n rounded up to 8;
- * - a key: its entry in `dict` and in `lru` (~37 bytes each: 3 slots per entry plus the bucket
- *   array at an average load) + the key string; with a TTL, an `expires` entry + a heap number;
+ * - a key: its keyspace Map entry (~37 bytes: 3 slots per entry plus the bucket array at an
+ *   average load), its slot (value pointer + lru + ei) and the key string; with a TTL, one element
+ *   in each of the three volatile arrays (src/store/db.ts);
  * - a string value: the string;
  * - a collection: a header plus per-element costs, sampled over the first elements (as MEMORY
  *   USAGE does) and multiplied by the element count.
