@@ -392,9 +392,9 @@ function bitopCommand(c: Client, argv: string[]): void {
   const key = argv[2];
   const db = c.db;
   if (res !== null) {
-    const n = db.dict.size;
+    const n = db.size;
     db.set(key, res);
-    if (db.dict.size !== n) c.server.notify("n", "new", key, db.id);
+    if (db.size !== n) c.server.notify("n", "new", key, db.id);
     c.server.signalModifiedKey(db, key);
     c.server.notify("$", "set", key, db.id);
     c.server.dirty++;

@@ -96,12 +96,12 @@ function restoreCommand(c: Client, argv: string[]): void {
   if (ttl) db.setExpire(key, ttl);
   // objectSetLRUOrLFU
   if (memPolicy.lfu) {
-    if (lfuFreq >= 0) db.lru.set(key, (lfuTimeInMinutes(Date.now()) << 8) | lfuFreq);
+    if (lfuFreq >= 0) db.setLru(key, (lfuTimeInMinutes(Date.now()) << 8) | lfuFreq);
   } else if (lruIdle >= 0) {
     const clock = Math.floor(Date.now() / 1000) & LRU_CLOCK_MAX;
     let abs = clock - Math.min(lruIdle, LRU_CLOCK_MAX);
     if (abs < 0) abs += LRU_CLOCK_MAX;
-    db.lru.set(key, abs);
+    db.setLru(key, abs);
   }
   c.server.signalModifiedKey(db, key);
   c.server.notify("g", "restore", key, db.id);

@@ -178,8 +178,8 @@ Deno.test("hash: encodings, conversion thresholds and one-way conversion", () =>
   t.exec(c, "COPY", "v2", "v3");
   assertEquals(t.exec(c, "OBJECT", "ENCODING", "v3"), "hashtable");
   assertEquals(t.exec(c, "HGETALL", "v3"), ["abcd", "1.125"]);
-  const v3 = t.server.dbs[0].dict.get("v3") as HashObject;
-  const v2 = t.server.dbs[0].dict.get("v2") as HashObject;
+  const v3 = t.server.dbs[0].getRaw("v3") as HashObject;
+  const v2 = t.server.dbs[0].getRaw("v2") as HashObject;
   assert(v3 !== v2 && v3.map !== v2.map);
 });
 

@@ -267,10 +267,10 @@ function keysCommand(c: Client, argv: string[]): void {
   const db = c.db;
   const pattern = argv[1];
   const all = isMatchAll(pattern);
-  const volatile = db.expires.size !== 0;
+  const volatile = db.volatileSize !== 0;
   if (all && !volatile) {
-    c.addArrayLen(db.dict.size);
-    for (const key of db.dict.keys()) {
+    c.addArrayLen(db.size);
+    for (const key of db.keys()) {
       c.addBulk(key);
       if (c.closedForWrite) break; // output buffer limit reached (Redis's CLIENT_CLOSE_ASAP)
     }
@@ -278,7 +278,7 @@ function keysCommand(c: Client, argv: string[]): void {
   }
   const at = c.deferLen();
   let n = 0;
-  for (const key of db.dict.keys()) {
+  for (const key of db.keys()) {
     if (!all && !stringMatch(pattern, key)) continue;
     if (volatile && db.keyIsExpired(key)) continue;
     c.addBulk(key);
@@ -295,7 +295,7 @@ function scanCommand(c: Client, argv: string[]): void {
   if (opts === null) return;
   const { count, pattern, type } = opts;
   const db = c.db;
-  const step = db.scanCursors.step(cursor, db.dict, count);
+  const step = db.scanCursors.step(cursor, db.ks.map, count);
   const keys: string[] = [];
   const wantType = type?.toLowerCase();
   for (const key of step.keys) {
@@ -304,8 +304,8 @@ function scanCommand(c: Client, argv: string[]): void {
       const v = lookupReadStats(c, key, false);
       if ((v === undefined ? "none" : typeName(v)) !== wantType) continue;
     }
-    if (db.expires.size !== 0 && db.expireIfNeeded(key)) continue;
-    if (!db.dict.has(key)) continue;
+    if (db.volatileSize !== 0 && db.expireIfNeeded(key)) continue;
+    if (!db.has(key)) continue;
     keys.push(key);
   }
   c.addArrayLen(2);
@@ -406,7 +406,7 @@ function objectFreqCommand(c: Client, argv: string[]): void {
     );
   }
   // The decayed counter, not written back (Redis's LFUDecrAndReturn).
-  const f = c.db.lru.get(argv[2]) ?? 0;
+  const f = c.db.getLru(argv[2]) ?? 0;
   c.addInt(lfuDecrAndReturn(f, memPolicy.lfuDecayTime, c.server.cmdTime));
 }
 

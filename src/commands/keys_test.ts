@@ -187,13 +187,13 @@ Deno.test("keys: COPY with DB, REPLACE, TTL and the dup() contract", () => {
   assertEquals(t.exec(c, "OBJECT", "REFCOUNT", "bag"), 1);
   assertEquals(t.exec(c, "COPY", "bag", "bag2"), 1);
   assertEquals(bag.dups, 1);
-  const copy = t.server.dbs[0].dict.get("bag2") as Bag;
+  const copy = t.server.dbs[0].getRaw("bag2") as Bag;
   assert(copy !== bag);
   copy.items.push("b");
   assertEquals(bag.items, ["a"]);
   // RENAME and MOVE move the object itself.
   t.exec(c, "RENAME", "bag", "bag3");
-  assert(t.server.dbs[0].dict.get("bag3") === bag);
+  assert(t.server.dbs[0].getRaw("bag3") === bag);
   assertEquals(bag.dups, 1);
 });
 
@@ -469,7 +469,7 @@ Deno.test("keys: OBJECT", () => {
   assertEquals(t.exec(c, "OBJECT", "IDLETIME", "k"), 0);
   // IDLETIME follows the LRU clock; OBJECT itself does not touch the key.
   const db = t.server.dbs[0];
-  db.lru.set("k", (db.hooks.lruClock() - 42) & 0xffffff);
+  db.setLru("k", (db.hooks.lruClock() - 42) & 0xffffff);
   assertEquals(t.exec(c, "OBJECT", "IDLETIME", "k"), 42);
   assertEquals(t.exec(c, "TYPE", "k"), "string");
   assertEquals(t.exec(c, "OBJECT", "IDLETIME", "k"), 42);

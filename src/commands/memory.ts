@@ -140,11 +140,11 @@ export function memoryOverhead(server: Server): MemOverhead {
   const dbs: MemOverhead["dbs"] = [];
   let keys = 0;
   for (const db of server.dbs) {
-    const n = db.dict.size;
+    const n = db.size;
     if (n === 0) continue;
     keys += n;
     const main = n * KEY_OVERHEAD;
-    const expires = db.expires.size * EXPIRE_COST;
+    const expires = db.volatileSize * EXPIRE_COST;
     overhead += main + expires;
     dbs.push({ id: db.id, main, expires });
   }

@@ -410,8 +410,8 @@ function latencyStatsSection(server: Server): string {
 function keyspaceSection(server: Server): string {
   let s = "# Keyspace\r\n";
   for (const db of server.dbs) {
-    const keys = db.dict.size;
-    const expires = db.expires.size;
+    const keys = db.size;
+    const expires = db.volatileSize;
     if (keys || expires) {
       s += `db${db.id}:keys=${keys},expires=${expires},avg_ttl=${Math.floor(db.avgTtl)}\r\n`;
     }

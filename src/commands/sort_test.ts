@@ -127,7 +127,7 @@ Deno.test("sort: lists (native order with BY nosort, LIMIT, DESC) and STORE", ()
   ]);
   assertEquals(t.exec(c, "SORT", "l", "BY", "nosort", "LIMIT", "5", "10"), []);
   assertEquals(t.exec(c, "SORT", "l", "BY", "w_*", "GET", "#", "GET", "w_*", "STORE", "dst"), 10);
-  const dst = db.dict.get("dst") as ListValue;
+  const dst = db.getRaw("dst") as ListValue;
   assertEquals(dst.range(0, dst.length - 1), [
     "10",
     "10",
@@ -144,13 +144,13 @@ Deno.test("sort: lists (native order with BY nosort, LIMIT, DESC) and STORE", ()
   assertEquals(t.exec(c, "OBJECT", "ENCODING", "dst"), "quicklist");
   // GET of a missing key stores an empty string.
   assertEquals(t.exec(c, "SORT", "l", "GET", "nokey_*", "LIMIT", "0", "1", "STORE", "dst"), 1);
-  assertEquals((db.dict.get("dst") as ListValue).get(0), "");
+  assertEquals((db.getRaw("dst") as ListValue).get(0), "");
   // An empty result deletes the destination.
   assertEquals(t.exec(c, "SORT", "nokey", "STORE", "dst"), 0);
   assertEquals(t.exec(c, "EXISTS", "dst"), 0);
   // A set sorted with BY <constant> and STORE is still ordered (ALPHA).
   assertEquals(t.exec(c, "SORT", "s", "BY", "nosort", "STORE", "dst"), 5);
-  assertEquals((db.dict.get("dst") as ListValue).range(0, 4), ["1", "10", "2", "3", "5"]);
+  assertEquals((db.getRaw("dst") as ListValue).range(0, 4), ["1", "10", "2", "3", "5"]);
   // The destination's TTL goes.
   t.exec(c, "EXPIRE", "dst", "100");
   t.exec(c, "SORT", "l", "STORE", "dst");

@@ -54,9 +54,9 @@ function lookupRead(c: Client, key: string): RValue | undefined {
 /** setKey over a key already expired-if-needed: store, clear the TTL unless keepTtl, "new". */
 function storeKey(c: Client, key: string, v: string, keepTtl: boolean): void {
   const db = c.db;
-  const n = db.dict.size;
+  const n = db.size;
   db.set(key, v, keepTtl);
-  if (db.dict.size !== n) c.server.notify("n", "new", key, db.id);
+  if (db.size !== n) c.server.notify("n", "new", key, db.id);
   c.server.signalModifiedKey(db, key);
 }
 
@@ -247,7 +247,7 @@ function setGeneric(
       }
       return;
     }
-  } else if (db.expires.size !== 0) db.expireIfNeeded(key);
+  } else if (db.volatileSize !== 0) db.expireIfNeeded(key);
   storeKey(c, key, val, (flags & F_KEEPTTL) !== 0);
   c.server.dirty++;
   c.server.notify("$", "set", key, db.id);
@@ -266,10 +266,10 @@ function setCommand(c: Client, argv: string[]): void {
   if (argv.length === 3) {
     // Hot path: SET key value.
     const db = c.db;
-    if (db.expires.size !== 0) db.expireIfNeeded(key);
-    const n = db.dict.size;
+    if (db.volatileSize !== 0) db.expireIfNeeded(key);
+    const n = db.size;
     db.set(key, argv[2]);
-    if (db.dict.size !== n) c.server.notify("n", "new", key, db.id);
+    if (db.size !== n) c.server.notify("n", "new", key, db.id);
     c.server.signalModifiedKey(db, key);
     c.server.dirty++;
     c.server.notify("$", "set", key, db.id);
@@ -412,10 +412,10 @@ function msetGeneric(c: Client, argv: string[], nx: boolean): void {
   const server = c.server;
   for (let j = 1; j < argc; j += 2) {
     const key = argv[j];
-    if (db.expires.size !== 0) db.expireIfNeeded(key);
-    const n = db.dict.size;
+    if (db.volatileSize !== 0) db.expireIfNeeded(key);
+    const n = db.size;
     db.set(key, argv[j + 1]);
-    if (db.dict.size !== n) server.notify("n", "new", key, db.id);
+    if (db.size !== n) server.notify("n", "new", key, db.id);
     server.signalModifiedKey(db, key);
     server.notify("$", "set", key, db.id);
   }

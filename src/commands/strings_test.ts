@@ -97,7 +97,7 @@ Deno.test("SET GET on a non-string key: WRONGTYPE and no write", () => {
   const c = t.client();
   putList(t, "foo");
   assertEquals(t.exec(c, "SET", "foo", "bar", "GET"), WRONGTYPE);
-  assertEquals(typeof t.server.dbs[0].dict.get("foo"), "object");
+  assertEquals(typeof t.server.dbs[0].getRaw("foo"), "object");
   assertEquals(t.exec(c, "SET", "foo", "bar", "GET", "EX", "10"), WRONGTYPE);
   assertEquals(t.server.dbs[0].getExpire("foo"), undefined);
 });
@@ -225,13 +225,13 @@ Deno.test("GETSET, GETDEL", () => {
   assertEquals(db.getExpire("foo"), undefined); // GETSET clears the TTL
   putList(t, "l");
   assertEquals(t.exec(c, "GETSET", "l", "x"), WRONGTYPE);
-  assertEquals(typeof db.dict.get("l"), "object");
+  assertEquals(typeof db.getRaw("l"), "object");
 
   assertEquals(t.exec(c, "GETDEL", "foo"), "xyz");
   assertEquals(t.exec(c, "GETDEL", "foo"), null);
-  assertEquals(db.dict.has("foo"), false);
+  assertEquals(db.has("foo"), false);
   assertEquals(t.exec(c, "GETDEL", "l"), WRONGTYPE);
-  assertEquals(db.dict.has("l"), true);
+  assertEquals(db.has("l"), true);
 });
 
 Deno.test("GETEX: options, errors, PERSIST, past EXAT deletes", () => {
@@ -277,7 +277,7 @@ Deno.test("GETEX: options, errors, PERSIST, past EXAT deletes", () => {
   // An absolute time already past deletes the key after replying.
   const ev = recordEvents(t);
   assertEquals(t.exec(c, "GETEX", "foo", "exat", "1"), "bar");
-  assertEquals(db.dict.has("foo"), false);
+  assertEquals(db.has("foo"), false);
   assertEquals(ev, ["touch:foo", "g:del:foo"]);
 });
 
@@ -531,7 +531,7 @@ Deno.test("SETRANGE", () => {
   assertEquals(t.exec(c, "GET", "mykey"), "foo");
   db.removeKey("mykey");
   assertEquals(t.exec(c, "SETRANGE", "mykey", "0", ""), 0);
-  assertEquals(db.dict.has("mykey"), false);
+  assertEquals(db.has("mykey"), false);
   assertEquals(t.exec(c, "SETRANGE", "mykey", "1", "foo"), 4);
   assertEquals(t.exec(c, "GET", "mykey"), "\x00foo");
   const cases: [string, string, string, number, string][] = [
@@ -720,8 +720,8 @@ Deno.test("commands work per selected db", () => {
   t.exec(c, "SELECT", "9");
   assertEquals(t.exec(c, "GET", "k"), null);
   assertEquals(t.exec(c, "INCR", "k"), 1);
-  assertEquals(t.server.dbs[9].dict.get("k"), "1");
-  assertEquals(t.server.dbs[0].dict.get("k"), "db0");
+  assertEquals(t.server.dbs[9].getRaw("k"), "1");
+  assertEquals(t.server.dbs[0].getRaw("k"), "db0");
 });
 
 Deno.test("command rows: arity, flags, keys and docs as Redis 7.0 declares them", () => {

@@ -207,9 +207,9 @@ function lexSpan(z: ZSet, min: LexItem, max: LexItem): [number, number] {
 /** Store a new zset at `dst` as setKey (clears TTL), firing "new" when created. */
 export function storeZset(c: Client, dst: string, z: ZSet): void {
   const db = c.db;
-  const n = db.dict.size;
+  const n = db.size;
   db.set(dst, z);
-  if (db.dict.size !== n) c.server.notify("n", "new", dst, db.id);
+  if (db.size !== n) c.server.notify("n", "new", dst, db.id);
   c.server.signalModifiedKey(db, dst);
   signalReady(c, dst);
 }

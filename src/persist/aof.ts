@@ -759,10 +759,11 @@ export class Aof {
         const s = new AofSerializer(this.server, this.#timestamps);
         s.header(this.server);
         for (const db of this.server.dbs) {
-          if (db.dict.size === 0) continue;
+          if (db.size === 0) continue;
           s.selectDb(db);
-          for (const [k, v] of db.dict) {
-            s.keyValue(db, k, v, db.expires.size !== 0 ? db.expires.get(k) : undefined);
+          const ks = db.ks;
+          for (const [k, slot] of ks.map) {
+            s.keyValue(db, k, ks.vals[slot]!, ks.expireOf(slot));
             if (s.full) writeAllSync(f, s.take());
           }
         }

@@ -117,7 +117,7 @@ export class RdbSerializer {
       w.millis(expire);
     }
     if (this.saveLfu) {
-      const f = db.lru.get(key);
+      const f = db.getLru(key);
       w.u8(RDB_OPCODE_FREQ);
       w.u8(f === undefined ? 5 : f & 0xff);
     } else if (this.saveLru) {
@@ -165,12 +165,11 @@ export function rdbSaveSync(
   s.header(server, aofBase);
   let keys = 0;
   for (const db of server.dbs) {
-    if (db.dict.size === 0) continue;
-    s.selectDb(db, db.dict.size, db.expires.size);
-    const expires = db.expires;
-    const hasExpires = expires.size !== 0;
-    for (const [key, v] of db.dict) {
-      s.keyValue(db, key, v, hasExpires ? expires.get(key) : undefined);
+    if (db.size === 0) continue;
+    s.selectDb(db, db.size, db.volatileSize);
+    const ks = db.ks;
+    for (const [key, slot] of ks.map) {
+      s.keyValue(db, key, ks.vals[slot]!, ks.expireOf(slot));
       keys++;
       if (s.full) sink(s.take());
     }
@@ -344,18 +343,18 @@ export function rdbLoadBytes(server: Server, b: Uint8Array): LoadResult {
       if (expire !== -1 && expire < now) {
         res.keysExpired++;
       } else {
-        const before = db.dict.size;
+        const before = db.size;
         db.set(key, val);
-        if (db.dict.size === before) {
+        if (db.size === before) {
           throw new FormatError(`RDB has duplicated key '${key}' in DB ${db.id}`);
         }
         if (expire !== -1) db.setExpire(key, expire);
         if (lfuFreq >= 0 && server.config.getString("maxmemory-policy").includes("lfu")) {
-          db.lru.set(key, (Math.floor(now / 60000) & 0xffff) << 8 | lfuFreq);
+          db.setLru(key, (Math.floor(now / 60000) & 0xffff) << 8 | lfuFreq);
         } else if (lruIdle >= 0) {
           let abs = (Math.floor(now / 1000) & 0xffffff) - lruIdle;
           if (abs < 0) abs += 0xffffff;
-          db.lru.set(key, abs);
+          db.setLru(key, abs);
         }
         res.keysLoaded++;
       }

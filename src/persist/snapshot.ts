@@ -4,26 +4,34 @@
  *
  * BGSAVE without fork(): the snapshot is serialized incrementally between event-loop turns, from
  * a consistent point in time, by copy-on-write at key granularity:
- * - at the start the dict and expires Maps of every non-empty db are captured (FLUSHALL/FLUSHDB
- *   replace a db's Maps and SWAPDB swaps them, so a captured Map keeps the snapshot's keys);
- * - every slice (~5 ms, or one key per `rdb-key-save-delay` µs) walks the captured Maps with
+ * - at the start the Keyspace of every non-empty db is captured (FLUSHALL/FLUSHDB give a db a new
+ *   Keyspace and SWAPDB swaps them, so a captured one keeps the snapshot's keys);
+ * - every slice (~5 ms, or one key per `rdb-key-save-delay` µs) walks the captured key Maps with
  *   their live iterators and serializes keys not yet handled;
- * - before a write command runs (dispatch.call(), `Server.beforeWrite`), each key it names that the
- *   walk has not reached yet is serialized first (its value as of the snapshot: nothing changed
- *   it since) and marked handled; a key that does not exist then is marked handled too (created
- *   after the snapshot point), so the walk skips both;
+ * - copy-on-write: the captured Keyspaces' `cow` hook (src/store/db.ts) runs before anything
+ *   changes, creates or deletes a key, or a lookup hands out its value (commands, scripts, blocked
+ *   clients served later, eviction, expiry): a key the walk has not reached yet is serialized
+ *   first (its value as of the snapshot: nothing changed it since) and marked handled; a key that
+ *   does not exist then is marked handled too (created after the snapshot point), so the walk
+ *   skips both. `Server.beforeWrite` (before a write command runs) does the same for the keys the
+ *   command names;
  * - records written out of order re-select their db (SELECTDB may appear several times);
  * - output goes to a temporary file through asynchronous writes, then fsync and rename.
- * Keys changed by something other than a command's key arguments (eviction, a blocked client's
- * BLMOVE destination) can reach the snapshot with their newer value; expired keys may be missing
- * (they would be dropped at load anyway).
+ * A key that expires meanwhile is saved with its expire (a load drops it).
  */
 import type { Server } from "../server/server.ts";
 import type { Client } from "../server/client.ts";
 import type { CommandDef } from "../commands/types.ts";
 import { getKeyPositions } from "../commands/table.ts";
-import type { Db, RValue } from "../store/db.ts";
-import { newSerializer, rdbLoadBytes, RdbLoadError, rdbSaveFile } from "./rdb_file.ts";
+import type { Db, Keyspace, RValue } from "../store/db.ts";
+import {
+  newSerializer,
+  rdbLoadBytes,
+  RdbLoadError,
+  rdbSaveFile,
+  RdbSerializer,
+} from "./rdb_file.ts";
+import { RDB_OPCODE_SELECTDB } from "./rdb.ts";
 
 export const MISCONF_ERROR =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
@@ -59,9 +67,8 @@ class KeySet {
 interface Captured {
   db: Db;
   id: number;
-  dict: Map<string, RValue>;
-  expires: Map<string, number>;
-  iter: Iterator<[string, RValue]>;
+  ks: Keyspace;
+  iter: Iterator<[string, number]>;
   done: KeySet;
   selected: boolean;
 }
@@ -96,7 +103,6 @@ export interface BgSaveOptions {
 export class BgSave {
   readonly ser: SnapshotSerializer;
   readonly caps: Captured[] = [];
-  readonly byDict = new Map<Map<string, RValue>, Captured>();
   readonly tmp: string;
   readonly file: Deno.FsFile;
   readonly start = Date.now();
@@ -123,19 +129,21 @@ export class BgSave {
     this.file = Deno.openSync(this.tmp, { write: true, create: true, truncate: true });
     this.ser.header(server);
     for (const db of server.dbs) {
-      if (db.dict.size === 0) continue;
+      if (db.size === 0) continue;
+      const ks = db.ks;
       const cap: Captured = {
         db,
         id: db.id,
-        dict: db.dict,
-        expires: db.expires,
-        iter: db.dict.entries(),
+        ks,
+        iter: ks.map.entries(),
         done: new KeySet(),
         selected: false,
       };
       this.caps.push(cap);
-      this.byDict.set(db.dict, cap);
-      this.keysTotal += db.dict.size;
+      this.keysTotal += db.size;
+      // Copy-on-write hook (see the top of the file): every path that changes a key of this
+      // keyspace, or hands out its value, calls it first.
+      ks.cow = (key) => this.#preserveIn(cap, key);
     }
     this.#timer = setTimeout(() => this.#slice(), 0);
   }
@@ -143,7 +151,7 @@ export class BgSave {
   #select(cap: Captured): void {
     if (this.ser.curDb === cap.id) return;
     if (!cap.selected) {
-      this.ser.selectDb(cap.db, cap.dict.size, cap.expires.size);
+      this.ser.selectDb(cap.db, cap.ks.map.size, cap.ks.volatileSize);
       this.ser.curDb = cap.id;
       cap.selected = true;
     } else {
@@ -151,9 +159,9 @@ export class BgSave {
     }
   }
 
-  #write(cap: Captured, key: string, v: RValue): void {
+  #write(cap: Captured, key: string, slot: number): void {
     this.#select(cap);
-    this.ser.keyValue(cap.db, key, v, cap.expires.size !== 0 ? cap.expires.get(key) : undefined);
+    this.ser.keyValue(cap.db, key, cap.ks.vals[slot]!, cap.ks.expireOf(slot));
     this.keysDone++;
     if (this.ser.full) this.#flush();
   }
@@ -174,13 +182,17 @@ export class BgSave {
 
   /** Copy-on-write: serialize `key` of `db` now if the walk has not handled it yet. */
   preserve(db: Db, key: string): void {
-    const cap = this.byDict.get(db.dict);
-    if (cap === undefined || cap.done.has(key)) return;
+    const cap = this.caps.find((c) => c.ks === db.ks);
+    if (cap !== undefined) this.#preserveIn(cap, key);
+  }
+
+  #preserveIn(cap: Captured, key: string): void {
+    if (cap.done.has(key)) return;
     cap.done.add(key);
-    const v = cap.dict.get(key);
-    if (v === undefined) return;
+    const slot = cap.ks.map.get(key);
+    if (slot === undefined) return;
     try {
-      this.#write(cap, key, v);
+      this.#write(cap, key, slot);
     } catch (e) {
       this.#abort(e);
     }
@@ -191,6 +203,11 @@ export class BgSave {
     if (this.cancelled) return;
     this.cancel();
     this.done(`Write error saving DB on disk: ${(e as Error).message}`);
+  }
+
+  /** Remove the copy-on-write hooks (the save ended or was cancelled). */
+  unhook(): void {
+    for (const cap of this.caps) if (cap.ks.cow !== null) cap.ks.cow = null;
   }
 
   /** Preserve `key` in every captured db (MOVE, COPY ... DB, SWAPDB targets). */
@@ -219,10 +236,10 @@ export class BgSave {
         this.#cur++;
         continue;
       }
-      const [key, v] = r.value;
+      const [key, slot] = r.value;
       if (cap.done.has(key)) continue;
       cap.done.add(key);
-      this.#write(cap, key, v);
+      this.#write(cap, key, slot);
       if (delayUs > 0) {
         this.#timer = setTimeout(() => this.#slice(), Math.max(1, delayUs / 1000));
         return;
@@ -241,6 +258,7 @@ export class BgSave {
   }
 
   #finish(): void {
+    this.unhook(); // every key is written: nothing left to protect
     const tail = this.ser.trailer();
     const f = this.file;
     this.#chain = this.#chain.then(async () => {
@@ -268,6 +286,7 @@ export class BgSave {
   /** killRDBChild: stop and remove the temporary file. */
   cancel(): void {
     this.cancelled = true;
+    this.unhook();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     try {
       this.file.close();

@@ -124,3 +124,53 @@ Deno.test("splitArgs: sdssplitargs quoting rules", () => {
     throw new ProtocolError("x");
   });
 });
+
+Deno.test("header fast paths: every length width and every cut point give the same requests", () => {
+  // Stale bytes after q.len must never be read: reuse one buffer full of digits and CRs.
+  const args = ["", "a", "x".repeat(9), "y".repeat(10), "z".repeat(99), "w".repeat(1000)];
+  args.push("v".repeat(9999), "u".repeat(10000), "t".repeat(20000));
+  const argv = ["SET", ...args];
+  const wire = `*${argv.length}\r\n` + argv.map((a) => `$${a.length}\r\n${a}\r\n`).join("") +
+    "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n";
+  const want = [argv, ["GET", "k"]];
+  for (let cut = 0; cut < 40; cut++) assertEquals(parseInPieces(wire, [cut]), want);
+  for (let cut = wire.length - 60; cut < wire.length; cut++) {
+    assertEquals(parseInPieces(wire, [cut]), want);
+  }
+  const small = "*3\r\n$3\r\nSET\r\n$10\r\n0123456789\r\n$100\r\n" + "z".repeat(100) + "\r\n";
+  const cuts = Array.from({ length: small.length }, (_, i) => i);
+  assertEquals(parseInPieces(small, cuts), [["SET", "0123456789", "z".repeat(100)]]);
+  // Errors keep Redis's texts when the fast path declines.
+  const err = (input: string, lim = LIM) => {
+    try {
+      parseInPieces(input, [], lim);
+    } catch (e) {
+      if (e instanceof ProtocolError) return e.message;
+      throw e;
+    }
+    return "no error";
+  };
+  assertEquals(err("*1\r\n$01\r\nx\r\n"), "Protocol error: invalid bulk length");
+  assertEquals(err("*1\r\n$-1\r\n"), "Protocol error: invalid bulk length");
+  assertEquals(
+    err("*1\r\n$20000\r\n", { maxBulkLen: 1 << 30, authRequired: true }),
+    "Protocol error: unauthenticated bulk length",
+  );
+  assertEquals(
+    err("*1\r\n$20\r\n", { maxBulkLen: 10, authRequired: false }),
+    "Protocol error: invalid bulk length",
+  );
+  assertEquals(err("*1\r\n#3\r\n"), "Protocol error: expected '$', got '#'");
+});
+
+Deno.test("interned short arguments are the bytes given, whatever was cached before", () => {
+  const seen = new Map<string, string>();
+  for (let i = 0; i < 5000; i++) {
+    const a = String.fromCharCode(
+      ...Array.from({ length: i % 33 }, (_, j) => (i * 31 + j * 7) & 255),
+    );
+    const got = parseInPieces(`*2\r\n$4\r\nECHO\r\n$${a.length}\r\n${a}\r\n`, [])[0][1];
+    assertEquals(got, a);
+    seen.set(a, got);
+  }
+});

@@ -57,9 +57,18 @@ export class ReplyWriter {
   }
 
   writeBytes(b: Uint8Array): void {
-    this.ensure(b.length);
+    const n = b.length;
+    this.ensure(n);
+    if (n <= 32) {
+      // TypedArray#set costs more than a short loop for shared replies (+OK, :1, $-1).
+      const o = this.out;
+      let p = this.outLen;
+      for (let i = 0; i < n; i++) o[p++] = b[i];
+      this.outLen = p;
+      return;
+    }
     this.out.set(b, this.outLen);
-    this.outLen += b.length;
+    this.outLen += n;
   }
 
   private header(prefix: number, n: number): void {
@@ -116,15 +125,62 @@ export class ReplyWriter {
       o[this.outLen++] = CRLF1;
       return;
     }
+    if (typeof n === "number" && Number.isSafeInteger(n)) {
+      // Digits written straight into the buffer (INCR, LPUSH, SADD... replies), no string built.
+      this.ensure(20);
+      const o = this.out;
+      let p = this.outLen;
+      o[p++] = 58;
+      let v = n;
+      if (v < 0) {
+        o[p++] = 45;
+        v = -v;
+      }
+      let digits = 1;
+      for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+      p += digits;
+      for (let i = p - 1; i >= p - digits; i--) {
+        o[i] = 48 + (v % 10);
+        v = Math.floor(v / 10);
+      }
+      o[p++] = CRLF0;
+      o[p++] = CRLF1;
+      this.outLen = p;
+      return;
+    }
     this.writeAscii(":" + String(n) + "\r\n");
   }
 
   addBulk(s: string): void {
-    this.header(36, s.length);
-    this.writeBinary(s);
-    this.ensure(2);
-    this.out[this.outLen++] = CRLF0;
-    this.out[this.outLen++] = CRLF1;
+    const n = s.length;
+    if (n > 256) {
+      this.header(36, n);
+      this.writeBinary(s);
+      this.ensure(2);
+      this.out[this.outLen++] = CRLF0;
+      this.out[this.outLen++] = CRLF1;
+      return;
+    }
+    // Short bulk (the common reply): one capacity check, header and bytes in one pass.
+    this.ensure(n + 8);
+    const o = this.out;
+    let p = this.outLen;
+    o[p++] = 36;
+    if (n < 10) o[p++] = 48 + n;
+    else if (n < 100) {
+      o[p++] = 48 + ((n / 10) | 0);
+      o[p++] = 48 + (n % 10);
+    } else {
+      o[p++] = 48 + ((n / 100) | 0);
+      o[p++] = 48 + (((n / 10) | 0) % 10);
+      o[p++] = 48 + (n % 10);
+    }
+    o[p++] = CRLF0;
+    o[p++] = CRLF1;
+    for (let i = 0; i < n; i++) o[p++] = s.charCodeAt(i);
+    o[p++] = CRLF0;
+    o[p++] = CRLF1;
+    this.outLen = p;
   }
 
   addBulkBytes(b: Uint8Array): void {

@@ -79,3 +79,26 @@ Deno.test("formatDouble matches %.17g", () => {
   assertEquals(formatDouble(-0), "-0");
   assertEquals(formatDouble(NaN), "nan");
 });
+
+Deno.test("reply: bulk strings of every header width, binary bytes, buffer growth", () => {
+  for (const n of [0, 1, 9, 10, 99, 100, 255, 256, 257, 999, 1000, 70000]) {
+    const s = Array.from({ length: n }, (_, i) => String.fromCharCode((i * 37) & 255)).join("");
+    const w = new ReplyWriter();
+    w.out = new Uint8Array(4);
+    w.addBulk(s);
+    w.addOk();
+    assertEquals(out(w), `$${n}\r\n${s}\r\n+OK\r\n`);
+  }
+});
+
+Deno.test("reply: integers written digit by digit match String()", () => {
+  const vals = [0, 9, 10, -1, -9, -10, 99, 100, 12345, -98765, 2 ** 31, -(2 ** 31), 2 ** 53 - 1];
+  vals.push(-(2 ** 53 - 1), 1e15 + 7);
+  for (const v of vals) {
+    const w = new ReplyWriter();
+    w.out = new Uint8Array(2);
+    w.addInt(v);
+    w.addInt(BigInt(v) * 1000n);
+    assertEquals(out(w), `:${v}\r\n:${BigInt(v) * 1000n}\r\n`);
+  }
+});

@@ -166,7 +166,7 @@ export function signalKeyAsReady(db: Db, key: string): void {
  */
 export function scanDatabaseForReadyKeys(db: Db): void {
   for (const key of db.blockingKeys.keys()) {
-    const v = db.dict.get(key);
+    const v = db.getRaw(key);
     if (v === undefined || typeof v === "string" || db.keyIsExpired(key)) continue;
     db.signalKeyAsReady(key);
   }
@@ -181,9 +181,9 @@ export function scanDatabaseForReadyKeys(db: Db): void {
 export function scanDatabaseForDeletedStreams(db: Db, before: Db, after: Db | null): void {
   if (db.blockingKeys.size === 0) return;
   for (const key of db.blockingKeys.keys()) {
-    const was = before.dict.get(key);
+    const was = before.getRaw(key);
     if (was === undefined || typeof was === "string" || was.type !== "stream") continue;
-    const now = after?.dict.get(key);
+    const now = after?.getRaw(key);
     if (now !== undefined && typeof now !== "string" && now.type === "stream") continue;
     db.signalKeyAsReady(key);
   }

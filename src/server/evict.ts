@@ -137,39 +137,6 @@ export function evictionTimeLimitUs(tenacity: number): number {
   return Infinity;
 }
 
-/**
- * Random keys of a Map without random access: a rotating iterator per map advanced by a random
- * 0–31 entries per pick, so picks are O(1) amortized and sweep the whole map (small maps: a uniform
- * index). Good enough for Redis's dictGetSomeKeys, which is not uniform either.
- */
-const samplers = new WeakMap<Map<string, unknown>, Iterator<string>>();
-
-export function sampleKey(m: Map<string, unknown>): string | undefined {
-  const n = m.size;
-  if (n === 0) return undefined;
-  if (n <= 64) {
-    let i = Math.floor(Math.random() * n);
-    for (const k of m.keys()) if (i-- === 0) return k;
-    return undefined;
-  }
-  let it = samplers.get(m);
-  if (it === undefined) {
-    it = m.keys();
-    samplers.set(m, it);
-  }
-  let skip = Math.floor(Math.random() * 32);
-  for (let wraps = 0;;) {
-    const r = it.next();
-    if (r.done) {
-      it = m.keys();
-      samplers.set(m, it);
-      if (++wraps > 1) return undefined;
-      continue;
-    }
-    if (skip-- === 0) return r.value;
-  }
-}
-
 /** State of the memory limit: cached config and the eviction machinery. */
 export class Evictor {
   readonly server: Server;
@@ -252,7 +219,7 @@ export class Evictor {
   setMaxmemory(v: number): void {
     // Accounting runs only while a limit is set: count everything once when it starts.
     if (this.maxmemory === 0 && v !== 0) {
-      for (const db of this.server.dbs) db.bytes = countDb(db.dict, db.expires.size);
+      for (const db of this.server.dbs) db.bytes = countDb(db);
     }
     memPolicy.accounting = v !== 0;
     this.maxmemory = v;
@@ -376,9 +343,8 @@ export class Evictor {
     if (this.flags & FLAG_RANDOM) {
       for (let i = 0; i < dbs.length; i++) {
         const db = dbs[++this.#nextDb % dbs.length];
-        const m = allkeys ? db.dict : db.expires;
-        if (m.size === 0) continue;
-        const key = allkeys ? db.randomEntry() : sampleKey(m);
+        if ((allkeys ? db.size : db.volatileSize) === 0) continue;
+        const key = allkeys ? db.randomEntry() : db.randomVolatileKey();
         if (key !== undefined) return [db, key];
       }
       return null;
@@ -388,31 +354,33 @@ export class Evictor {
       let total = 0;
       for (let i = 0; i < dbs.length; i++) {
         const db = dbs[i];
-        const m = allkeys ? db.dict : db.expires;
-        if (m.size === 0) continue;
-        this.#populate(db, m);
-        total += m.size;
+        const n = allkeys ? db.size : db.volatileSize;
+        if (n === 0) continue;
+        this.#populate(db, allkeys);
+        total += n;
       }
       if (total === 0) return null;
       for (let best = pool.popBest(); best !== null; best = pool.popBest()) {
         const db = dbs[best.dbid];
         // A ghost (deleted meanwhile) is skipped.
-        if ((allkeys ? db.dict : db.expires).has(best.key)) return [db, best.key];
+        if (allkeys ? db.has(best.key) : db.getExpire(best.key) !== undefined) {
+          return [db, best.key];
+        }
       }
     }
   }
 
   /** evictionPoolPopulate: sample keys of one db into the pool. */
-  #populate(db: Db, m: Map<string, unknown>): void {
+  #populate(db: Db, allkeys: boolean): void {
     const now = this.server.cmdTime;
     for (let j = 0; j < this.samples; j++) {
-      const key = sampleKey(m);
+      const key = allkeys ? db.randomEntry() : db.randomVolatileKey();
       if (key === undefined) break;
       let idle: number;
       if (this.flags & FLAG_LRU) idle = db.idleSeconds(key) * 1000;
       else if (this.flags & FLAG_LFU) {
-        idle = 255 - lfuDecrAndReturn(db.lru.get(key) ?? 0, memPolicy.lfuDecayTime, now);
-      } else idle = Number.MAX_SAFE_INTEGER - (db.expires.get(key) ?? 0);
+        idle = 255 - lfuDecrAndReturn(db.getLru(key) ?? 0, memPolicy.lfuDecayTime, now);
+      } else idle = Number.MAX_SAFE_INTEGER - (db.getExpire(key) ?? 0);
       this.pool.insert(key, idle, db.id);
     }
   }
@@ -497,7 +465,7 @@ export function refreshWrittenKeys(c: Client, cmd: CommandDef, argv: string[]): 
   const last = cmd.lastKey < 0 ? argv.length + cmd.lastKey : cmd.lastKey;
   const step = cmd.step > 0 ? cmd.step : 1;
   for (let i = first; i <= last && i < argv.length; i += step) {
-    const v = db.dict.get(argv[i]);
+    const v = db.getRaw(argv[i]);
     if (v !== undefined && typeof v !== "string") db.bytes += refreshObject(v);
   }
 }

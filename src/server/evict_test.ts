@@ -1,7 +1,7 @@
 import { assert, assertEquals } from "../testing/assert.ts";
 import { testServer } from "../testing/harness.ts";
 import { RespError } from "../protocol/decode.ts";
-import { EvictionPool, evictionTimeLimitUs, EVPOOL_SIZE, OOM_ERROR, sampleKey } from "./evict.ts";
+import { EvictionPool, evictionTimeLimitUs, EVPOOL_SIZE, OOM_ERROR } from "./evict.ts";
 
 Deno.test("eviction pool: keeps the 16 best sorted ascending, pops the best first", () => {
   const p = new EvictionPool();
@@ -38,15 +38,6 @@ Deno.test("eviction time limit follows maxmemory-eviction-tenacity", () => {
   assertEquals(evictionTimeLimitUs(10), 500);
   assertEquals(evictionTimeLimitUs(11), 575);
   assertEquals(evictionTimeLimitUs(100), Infinity);
-});
-
-Deno.test("sampleKey visits every key of a large map", () => {
-  const m = new Map<string, number>();
-  for (let i = 0; i < 1000; i++) m.set(`k${i}`, i);
-  const seen = new Set<string>();
-  for (let i = 0; i < 20000; i++) seen.add(sampleKey(m)!);
-  assertEquals(seen.size, 1000);
-  assertEquals(sampleKey(new Map()), undefined);
 });
 
 Deno.test("accounting: every type's bytes come back to zero when its keys go", () => {
@@ -102,7 +93,7 @@ Deno.test("eviction: allkeys-lru evicts the idlest keys, signals and notifies 'e
   const db = s.dbs[0];
   for (let i = 0; i < 100; i++) t.exec(c, "SET", `old${i}`, "v".repeat(200));
   // Make the old keys idle: their clock is 100 s behind.
-  for (const k of db.lru.keys()) db.lru.set(k, (db.lru.get(k)! - 100) & 0xffffff);
+  for (const k of db.keys()) db.setLru(k, (db.getLru(k)! - 100) & 0xffffff);
   for (let i = 0; i < 10; i++) t.exec(c, "SET", `new${i}`, "v".repeat(200));
   const used = s.usedMemory();
   const perKey = db.bytes / 110;

@@ -219,7 +219,7 @@ export function touchWatchedKey(server: Server, db: Db, key: string): void {
     if (wk.expired) {
       // Deleting a key that was already expired at WATCH time is no logical change. (Redis 7.0
       // stops looking at this key's other watchers when such a key is touched while present.)
-      if (!db.dict.has(key)) {
+      if (!db.has(key)) {
         wk.expired = false;
         continue;
       }
@@ -244,8 +244,8 @@ export function touchAllWatchedKeysInDb(
   const table = server.watchedKeys[id];
   if (table.size === 0) return;
   for (const [key, list] of table) {
-    const existed = emptied.dict.has(key);
-    const replacedHas = replaced !== null && replaced.dict.has(key);
+    const existed = emptied.has(key);
+    const replacedHas = replaced !== null && replaced.has(key);
     if (!existed && !replacedHas) continue;
     for (const wk of list) {
       if (wk.expired) {

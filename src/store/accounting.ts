@@ -10,8 +10,9 @@
  * (Deno ships without pointer compression), checked against the heap after a full GC
  * (200,000 keys, see docs/architecture.md):
  * - a one-byte string of n bytes: 16 bytes of header + n rounded up to 8;
- * - a key: its entry in `dict` and in `lru` (~37 bytes each: 3 slots per entry plus the bucket
- *   array at an average load) + the key string; with a TTL, an `expires` entry + a heap number;
+ * - a key: its keyspace Map entry (~37 bytes: 3 slots per entry plus the bucket array at an
+ *   average load), its slot (value pointer + lru + ei) and the key string; with a TTL, one element
+ *   in each of the three volatile arrays (src/store/db.ts);
  * - a string value: the string; a RawString (a string changed in place) its `heapBytes()`,
  *   re-estimated like a collection's;
  * - a collection: a header plus per-element costs, sampled over the first elements (as MEMORY
@@ -23,7 +24,7 @@
  * write command that names its key while maxmemory is set (`refreshObjects`, called from
  * src/server/evict.ts). Turning maxmemory on re-estimates every collection once.
  */
-import type { RObject, RValue } from "./db.ts";
+import type { Db, RObject, RValue } from "./db.ts";
 import { ListValue } from "../types/list.ts";
 import { HashObject } from "../types/hash.ts";
 import { SetObject } from "../types/set.ts";
@@ -35,10 +36,12 @@ import { RawString } from "../types/rawstring.ts";
 export const MAP_ENTRY = 37;
 /** One Set entry: 2 slots plus buckets. */
 const SET_ENTRY = 29;
-/** A key in dict + lru (value stored separately). */
-export const KEY_OVERHEAD = 2 * MAP_ENTRY;
-/** A key's `expires` entry: the entry plus the heap number holding the ms time. */
-export const EXPIRE_COST = MAP_ENTRY + 16;
+/** A key's slot (src/store/db.ts): value pointer + lru + ei (8 + 4 + 4), ~1.5× for growth. */
+const SLOT = 24;
+/** A key: its Map entry and its slot (the value is counted separately). */
+export const KEY_OVERHEAD = MAP_ENTRY + SLOT;
+/** A TTL: one slot in each of the three volatile arrays (8 bytes, ~1.5× for growth slack). */
+export const EXPIRE_COST = 36;
 /** Header of a collection object (the JS object, its inner Map/array header). */
 const OBJECT = 88;
 /** How many elements a collection estimate samples (MEMORY USAGE's default). */
@@ -129,9 +132,11 @@ export function valueCost(v: RValue): number {
 }
 
 /** The accounted bytes of a whole keyspace (collections re-estimated now). */
-export function countDb(dict: Map<string, RValue>, expires: number): number {
-  let n = expires * EXPIRE_COST;
-  for (const [k, v] of dict) {
+export function countDb(db: Db): number {
+  let n = db.volatileSize * EXPIRE_COST;
+  const vals = db.ks.vals;
+  for (const [k, slot] of db.ks.map) {
+    const v = vals[slot]!;
     if (typeof v !== "string") {
       refreshObject(v);
       n += KEY_OVERHEAD + strBytes(k) + (counted.get(v) ?? 0);

@@ -12,10 +12,10 @@
  * the last slow cycle hit its time limit or the estimated stale share is above the acceptable one,
  * at most once per 2 ms, with a 1 ms budget.
  *
- * Sampling: Redis walks the expires hash table bucket by bucket from a per-db cursor. A Map has no
- * buckets, so each db keeps an iterator over its `expires` map (`db.expireIter`) and resumes it,
- * wrapping at the end: every key with a TTL is visited in turn, which is what the bucket cursor
- * achieves. (Map iterators stay valid while the map changes.)
+ * Sampling: Redis walks the expires hash table bucket by bucket from a per-db cursor. Here the keys
+ * with a TTL are dense arrays of the db's Keyspace (src/store/db.ts), walked from a resumable index
+ * (`ks.expCursor`), wrapping at the end: every key with a TTL is visited in turn, which is what the
+ * bucket cursor achieves.
  *
  * Stats kept as Redis: `expired_keys` (via the db's expired hook), `expired_stale_perc` (running
  * average of expired/sampled, 5% weight per cycle), `expired_time_cap_reached_count`,
@@ -113,13 +113,13 @@ function runCycle(server: Server, limitUs: number): void {
     let expired = 0;
     do {
       iteration++;
-      if (db.expires.size === 0) {
+      if (db.volatileSize === 0) {
         db.avgTtl = 0;
         break;
       }
       const now = Date.now();
       server.cmdTime = now;
-      const num = Math.min(db.expires.size, keysPerLoop);
+      const num = Math.min(db.volatileSize, keysPerLoop);
       const r = sampleDb(db, num, now);
       sampled = r.sampled;
       expired = r.expired;
@@ -145,7 +145,10 @@ function runCycle(server: Server, limitUs: number): void {
   server.stats.expiredStalePerc = perc * 0.05 + server.stats.expiredStalePerc * 0.95;
 }
 
-/** Visit up to `num` keys of `db.expires` from the db's resumable iterator, expiring the dead. */
+/**
+ * Visit up to `num` keys with a TTL from the keyspace's cursor (`ks.expCursor`, wrapping), expiring
+ * the dead. Removing a key moves the last slot into its place, which is then visited next.
+ */
 function sampleDb(
   db: Db,
   num: number,
@@ -155,26 +158,30 @@ function sampleDb(
   let expired = 0;
   let ttlSum = 0;
   let ttlSamples = 0;
-  let wraps = 0;
-  while (sampled < num) {
-    if (db.expireIter === null) db.expireIter = db.expires.entries();
-    const r = db.expireIter.next();
-    if (r.done) {
-      db.expireIter = null;
-      if (++wraps > 1 || db.expires.size === 0) break;
-      continue;
-    }
-    const [key, when] = r.value;
+  const ks = db.ks;
+  const keys = ks.volKeys;
+  const exp = ks.volExp;
+  let i = ks.expCursor;
+  while (sampled < num && keys.length !== 0) {
+    if (i >= keys.length) i = 0;
+    const when = exp[i];
     const ttl = when - now;
     sampled++;
     if (now > when) {
+      const key = keys[i];
       db.removeKey(key);
       db.hooks.expired(db, key);
       expired++;
-    } else if (ttl > 0) {
-      ttlSum += ttl;
-      ttlSamples++;
+      // The last slot moved to i (unless the expired hook changed the keyspace: start over).
+      if (db.ks !== ks) break;
+    } else {
+      if (ttl > 0) {
+        ttlSum += ttl;
+        ttlSamples++;
+      }
+      i++;
     }
   }
+  ks.expCursor = i;
   return { sampled, expired, ttlSum, ttlSamples };
 }

@@ -6,7 +6,7 @@
  * 1 / ((counter - LFU_INIT_VAL) * lfu-log-factor + 1), and the counter loses one point per
  * `lfu-decay-time` minutes elapsed since the field was last written.
  *
- * Rexis stores this field where it stores the LRU clock: in the db's `lru` map (key → number), so
+ * Rexis stores this field where it stores the LRU clock: in the key's `lru` slot (src/store/db.ts), so
  * switching policy at run time reinterprets the values, as it does in Redis.
  */
 
