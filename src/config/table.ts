@@ -442,6 +442,9 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   },
   { name: "logfile", type: "string", default: "", immutable: true },
   int("databases", 16, 1n, INT_MAX, { immutable: true }),
+  // Start-up banner with the port and pid (src/main.ts); the upstream suite's own-server mode waits
+  // for its "PID:" line.
+  bool("always-show-logo", false, { immutable: true }),
   // TLS/SSL (src/server/tls.ts says what Deno's TLS can honour)
   int("tls-port", 0, 0n, 65535n, { apply: (v) => tlsSameAsStart("tls-port", v) }),
   {
@@ -600,10 +603,27 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   bool("lazyfree-lazy-eviction", false),
   bool("lazyfree-lazy-user-del", false),
   bool("lazyfree-lazy-user-flush", false),
+  // REPLICATION (no replication yet: these only keep their value, as Redis does without replicas)
+  bool("replica-serve-stale-data", true, { alias: "slave-serve-stale-data" }),
+  int("repl-diskless-sync-delay", 5, 0n, INT_MAX),
+  {
+    name: "propagation-error-behavior",
+    type: "enum",
+    default: "ignore",
+    values: ["ignore", "panic", "panic-on-replicas"],
+  },
   // APPEND ONLY MODE
   bool("appendonly", false, {
     validate: (v) => v ? "AOF persistence is not implemented yet" : null,
   }),
+  // Without AOF these only keep their value (the upstream suite's default.conf sets them).
+  {
+    name: "appendfsync",
+    type: "enum",
+    default: "everysec",
+    values: ["always", "everysec", "no"],
+  },
+  bool("no-appendfsync-on-rewrite", false),
   // LUA SCRIPTING (busy-reply-threshold is the 7.0 name; lua-time-limit the older alias)
   int("busy-reply-threshold", 5000, 0n, LONG_MAX, { alias: "lua-time-limit" }),
   // SLOW LOG
@@ -660,6 +680,8 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   int("hz", 10, 0n, INT_MAX, {
     normalize: (v) => Math.max(CONFIG_MIN_HZ, Math.min(CONFIG_MAX_HZ, v as number)),
   }),
+  // Map-based dictionaries rehash as they grow: there is no incremental rehashing to switch off.
+  bool("activerehashing", true),
   int("active-expire-effort", 1, 1n, 10n),
   int("lfu-log-factor", 10, 0n, INT_MAX),
   int("lfu-decay-time", 1, 0n, INT_MAX),
