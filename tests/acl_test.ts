@@ -161,7 +161,7 @@ Deno.test("ACL: rules, denials and ACL LOG over raw RESP", opts, async () => {
       "NOPERM this user has no permissions to run the 'lpush' command",
     );
 
-    // ACL LOG: newest first, Redis 7.0's fields, grouping of similar events.
+    // ACL LOG: newest first, Redis 7.0's fields then 7.2's three, grouping of similar events.
     const log = (await admin.send("ACL", "LOG")) as RespValue[];
     const e0 = toMap(log[0]);
     assertEquals(e0.reason, "command");
@@ -176,6 +176,9 @@ Deno.test("ACL: rules, denials and ACL LOG over raw RESP", opts, async () => {
       "username",
       "age-seconds",
       "client-info",
+      "entry-id",
+      "timestamp-created",
+      "timestamp-last-updated",
     ]);
     assert(String(e0["client-info"]).includes("user=u1"));
     const chan = log.map(toMap).find((e) => e.reason === "channel");
@@ -185,9 +188,23 @@ Deno.test("ACL: rules, denials and ACL LOG over raw RESP", opts, async () => {
     assertEquals((await admin.send("ACL", "LOG", "1") as RespValue[]).length, 1);
     assertEquals(await admin.send("ACL", "LOG", "RESET"), "OK");
     assertEquals(await admin.send("ACL", "LOG"), []);
+    // entry-id counts the entries created, also across RESET; a grouped repeat keeps the entry's
+    // id and creation time and moves its last-updated time.
+    const idBefore = Number(e0["entry-id"]);
     await u.send("GET", "other");
+    const first = toMap((await admin.send("ACL", "LOG") as RespValue[])[0]);
+    assert(Number(first["entry-id"]) > idBefore);
+    assertEquals(first["timestamp-created"], first["timestamp-last-updated"]);
+    await new Promise((r) => setTimeout(r, 5));
     await u.send("GET", "other");
-    assertEquals(toMap((await admin.send("ACL", "LOG") as RespValue[])[0]).count, 2);
+    const grouped = toMap((await admin.send("ACL", "LOG") as RespValue[])[0]);
+    assertEquals(grouped.count, 2);
+    assertEquals(grouped["entry-id"], first["entry-id"]);
+    assertEquals(grouped["timestamp-created"], first["timestamp-created"]);
+    assert(Number(grouped["timestamp-last-updated"]) > Number(first["timestamp-last-updated"]));
+    await u.send("GET", "other2");
+    const next = toMap((await admin.send("ACL", "LOG") as RespValue[])[0]);
+    assertEquals(next["entry-id"], Number(first["entry-id"]) + 1);
     // A failed AUTH is logged with reason auth.
     await c0.send("AUTH", "u1x", "bad");
     const auth = toMap((await admin.send("ACL", "LOG", "1") as RespValue[])[0]);
