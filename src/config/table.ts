@@ -514,11 +514,11 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     emptyIsNull: true,
     validate: (v) => validateTlsCiphers(v as string),
   },
-  // SNAPSHOTTING
+  // SNAPSHOTTING (without any `save` line, Redis's built-in rules; the first line replaces them)
   {
     name: "save",
     type: "special",
-    default: "",
+    default: "3600 1 300 100 60 10000",
     multiArg: true,
     parse: parseSave,
     rewrite: rewriteSave,
