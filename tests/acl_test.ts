@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { assert, assertEquals } from "../src/testing/assert.ts";
 import { RespConn, RespError, type RunningServer, startServer, waitForOutput } from "./helpers.ts";
 import type { RespValue } from "../src/protocol/decode.ts";
+import { isLocalConn } from "../src/server/conn.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -764,3 +765,83 @@ Deno.test(
     });
   },
 );
+
+/** A non-loopback IPv4 address of this machine, or null (then the test has nothing to reach). */
+function externalIPv4(): string | null {
+  for (const i of Deno.networkInterfaces()) {
+    if (i.family === "IPv4" && !i.address.startsWith("127.")) return i.address;
+  }
+  return null;
+}
+
+/** Connect to host:port, send PING, return the first reply line. */
+async function pingFrom(hostname: string, port: number): Promise<string> {
+  const conn = await Deno.connect({ hostname, port });
+  try {
+    await conn.write(new TextEncoder().encode("PING\r\n"));
+    const buf = new Uint8Array(4096);
+    let text = "";
+    while (!text.includes("\r\n")) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      text += new TextDecoder().decode(buf.subarray(0, n));
+    }
+    return text.split("\r\n")[0];
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test(
+  "protected-mode: non-loopback clients are refused while the default user has no password",
+  opts,
+  async () => {
+    const ip = externalIPv4();
+    if (ip === null) {
+      console.log("no non-loopback IPv4 address: protected-mode test skipped");
+      return;
+    }
+    // Bound on every address: a client reaching the external address comes from it (not loopback).
+    await withServer(["--bind", "0.0.0.0"], async (s) => {
+      const admin = await RespConn.connect(s.port);
+      try {
+        const denied = await pingFrom(ip, s.port);
+        assert(
+          denied.startsWith(
+            "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user.",
+          ),
+          denied,
+        );
+        assert(denied.endsWith("the server to start accepting connections from the outside."));
+        assertEquals(await pingFrom("127.0.0.1", s.port), "+PONG");
+        const stats = String(await admin.send("INFO", "stats"));
+        assert(stats.includes("rejected_connections:1\r\n"), stats);
+        // A password for the default user (requirepass or ACL) lets the client in, to AUTH.
+        assertEquals(await admin.send("CONFIG", "SET", "requirepass", "pw"), "OK");
+        assertEquals(await pingFrom(ip, s.port), "-NOAUTH Authentication required.");
+        assertEquals(await admin.send("AUTH", "pw"), "OK");
+        assertEquals(await admin.send("CONFIG", "SET", "requirepass", ""), "OK");
+        assert((await pingFrom(ip, s.port)).startsWith("-DENIED"));
+        assertEquals(await admin.send("CONFIG", "SET", "protected-mode", "no"), "OK");
+        assertEquals(await pingFrom(ip, s.port), "+PONG");
+      } finally {
+        admin.close();
+      }
+    });
+  },
+);
+
+Deno.test("protected-mode: local means a unix socket, 127.0.0.1 or ::1 (not the rest of 127/8)", () => {
+  const peer = (hostname: string, transport = "tcp") =>
+    ({
+      remoteAddr: transport === "unix"
+        ? { transport, path: "/s" }
+        : { transport, hostname, port: 1 },
+    }) as unknown as Deno.Conn;
+  assert(isLocalConn(peer("127.0.0.1")));
+  assert(isLocalConn(peer("::1")));
+  assert(isLocalConn(peer("::ffff:127.0.0.1"))); // IPv4 loopback on a dual-stack listener
+  assert(isLocalConn(peer("", "unix")));
+  assert(!isLocalConn(peer("127.0.0.2"))); // redis-server 7.0.15 answers -DENIED to 127.0.0.2
+  assert(!isLocalConn(peer("192.0.2.2")));
+});

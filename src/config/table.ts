@@ -700,8 +700,7 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     values: PROTECTED_ACTION,
     immutable: true,
   },
-  // Who may use MODULE: accepted as in Redis (dispatch.ts checks it), though Rexis has no MODULE
-  // command, so it guards nothing yet.
+  // Who may use MODULE LOAD/LOADEX/UNLOAD (dispatch.ts checks it; src/commands/module.ts).
   {
     name: "enable-module-command",
     type: "enum",

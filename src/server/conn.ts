@@ -54,12 +54,16 @@ export async function acceptLoop(server: Server, listener: Deno.Listener): Promi
   }
 }
 
-/** Redis's islocalClient: unix sockets and loopback addresses. */
-function isLocalConn(conn: Deno.Conn): boolean {
+/**
+ * Redis's islocalClient: unix sockets, and peers whose address is exactly 127.0.0.1 or ::1 (not the
+ * rest of 127/8). ::ffff:127.0.0.1 is 127.0.0.1 reaching a dual-stack :: listener (Redis's IPv6
+ * sockets are v6-only, so it sees the same client on its IPv4 socket).
+ */
+export function isLocalConn(conn: Deno.Conn): boolean {
   const ra = conn.remoteAddr;
   if (ra.transport === "unix") return true;
   const host = (ra as Deno.NetAddr).hostname;
-  return host.startsWith("127.") || host === "::1" || host === "::ffff:127.0.0.1";
+  return host === "127.0.0.1" || host === "::1" || host === "::ffff:127.0.0.1";
 }
 
 const PROTECTED_MODE_ERR = new TextEncoder().encode(
