@@ -845,3 +845,45 @@ Deno.test("protected-mode: local means a unix socket, 127.0.0.1 or ::1 (not the 
   assert(!isLocalConn(peer("127.0.0.2"))); // redis-server 7.0.15 answers -DENIED to 127.0.0.2
   assert(!isLocalConn(peer("192.0.2.2")));
 });
+
+Deno.test(
+  "enable-protected-configs / -debug-command / -module-command local: only local clients",
+  opts,
+  async () => {
+    const ip = externalIPv4();
+    if (ip === null) return;
+    const args = ["--bind", "0.0.0.0", "--protected-mode", "no", "--dir", Deno.makeTempDirSync()];
+    for (const o of ["protected-configs", "debug-command", "module-command"]) {
+      args.push(`--enable-${o}`, "local");
+    }
+    await withServer(args, async (s) => {
+      const remote = await Deno.connect({ hostname: ip, port: s.port });
+      const send = async (line: string) => {
+        await remote.write(new TextEncoder().encode(line + "\r\n"));
+        const buf = new Uint8Array(1024);
+        const n = await remote.read(buf);
+        return new TextDecoder().decode(buf.subarray(0, n ?? 0)).split("\r\n")[0];
+      };
+      const local = await RespConn.connect(s.port);
+      try {
+        // Answers checked against redis-server 7.0.15 with the same options, from the same address.
+        assertEquals(
+          await send("CONFIG SET dbfilename x.rdb"),
+          "-ERR CONFIG SET failed (possibly related to argument 'dbfilename') - can't set protected config",
+        );
+        assert((await send("DEBUG LOG x")).startsWith("-ERR DEBUG command not allowed."));
+        assert((await send("MODULE LOAD /x.so")).startsWith("-ERR MODULE command not allowed."));
+        assertEquals(await send("MODULE LIST"), "*0"); // not a protected subcommand
+        assertEquals(await local.send("CONFIG", "SET", "dbfilename", "x.rdb"), "OK");
+        assertEquals(await local.send("DEBUG", "LOG", "x"), "OK");
+        assertEquals(
+          await local.send("MODULE", "LOAD", "/x.so"),
+          new RespError("ERR Error loading the extension. Please check the server logs."),
+        );
+      } finally {
+        remote.close();
+        local.close();
+      }
+    });
+  },
+);
