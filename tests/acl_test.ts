@@ -852,7 +852,8 @@ Deno.test(
   async () => {
     const ip = externalIPv4();
     if (ip === null) return;
-    const args = ["--bind", "0.0.0.0", "--protected-mode", "no", "--dir", Deno.makeTempDirSync()];
+    const dir = Deno.makeTempDirSync({ prefix: "rexis_local_" });
+    const args = ["--bind", "0.0.0.0", "--protected-mode", "no", "--dir", dir];
     for (const o of ["protected-configs", "debug-command", "module-command"]) {
       args.push(`--enable-${o}`, "local");
     }
@@ -885,5 +886,6 @@ Deno.test(
         local.close();
       }
     });
+    Deno.removeSync(dir, { recursive: true });
   },
 );
