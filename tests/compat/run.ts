@@ -375,6 +375,23 @@ function makeOverlay(suite: string): string {
   return dir;
 }
 
+/** Removes the overlay; a server still exiting may write into it meanwhile, so retry a little. */
+function removeOverlay(dir: string) {
+  for (let i = 0;; i++) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+      return;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return;
+      if (i === 5) {
+        console.error(`run.ts: could not remove ${dir}: ${(e as Error).message}`);
+        return;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+}
+
 /** Keeps each server's stdout/stderr (tests/tmp/<server dir>/std*) under the file's log name. */
 function saveServerLogs(overlay: string, to: string) {
   try {
@@ -425,7 +442,15 @@ async function runFile(file: string, slot: number, o: Options): Promise<FileResu
   let serverExit: Deno.CommandStatus | null = null;
   let serverDone: Promise<unknown> = Promise.resolve();
   let overlay: string | null = null;
-  const baseport = 20000 + ((Deno.pid * 64 + 64 * slot) % 20000); // own range per runner process
+  // Own range of 64 ports per runner process and slot. In own-server mode the harness starts
+  // servers on base..base+63 (checking port and port+10000 are free), so the range stays below the
+  // kernel's ephemeral ports (32768+ here): an outgoing connection of any process on this machine
+  // could otherwise take a port between the harness's check and the server's bind, and the
+  // harness's retry after "Failed listening on port" can wait forever for a "Ready to accept" line
+  // (it truncates the log but keeps the old count).
+  const baseport = own
+    ? 11000 + ((Deno.pid * 128 + 64 * slot) % 11700)
+    : 20000 + ((Deno.pid * 64 + 64 * slot) % 20000);
 
   let lastTest = "";
   const after = () => (lastTest ? `after "${lastTest}"` : "before any test");
@@ -605,7 +630,7 @@ async function runFile(file: string, slot: number, o: Options): Promise<FileResu
     if (overlay) {
       saveServerLogs(overlay, `${logBase}.servers`);
       if (o.keep) writeLog(`# overlay kept: ${overlay}\n`);
-      else Deno.removeSync(overlay, { recursive: true });
+      else removeOverlay(overlay);
     }
     r.ms = Date.now() - start;
     log.close();
