@@ -766,6 +766,47 @@ Deno.test(
   },
 );
 
+// A client that sends one command at a time and never reads, with tiny socket buffers (python3
+// can set SO_RCVBUF/SO_SNDBUF, Deno cannot): the server's write stalls with little pending output,
+// so it must keep reading for the 1 KB limit to close the client. Reading only after each write
+// finished used to leave both sides waiting forever.
+const FLOOD_PY = `
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 2048)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(10)
+try:
+    for j in range(400000):
+        s.sendall(b"SET x 5\\r\\n")
+        if j < 3000: time.sleep(0.0002)
+    print("not closed")
+except socket.timeout:
+    print("hang")
+except OSError:
+    print("closed")
+`;
+
+Deno.test(
+  "AUTH: a client that sends without reading is closed even when its socket buffers are full",
+  opts,
+  async () => {
+    const probe = await new Deno.Command("bash", { args: ["-c", "command -v python3"] }).output();
+    if (!probe.success) {
+      console.log("python3 not installed: test skipped");
+      return;
+    }
+    await withServer(["--requirepass", "pw"], async (s) => {
+      const out = await new Deno.Command("python3", {
+        args: ["-c", FLOOD_PY, String(s.port)],
+        stdout: "piped",
+      }).output();
+      assertEquals(new TextDecoder().decode(out.stdout).trim(), "closed");
+    });
+  },
+);
+
 /** A non-loopback IPv4 address of this machine, or null (then the test has nothing to reach). */
 function externalIPv4(): string | null {
   for (const i of Deno.networkInterfaces()) {

@@ -108,8 +108,14 @@ async function serveClient(server: Server, conn: Deno.Conn): Promise<void> {
         break;
       }
       // One write per read batch, awaited before the next read: measured slightly cheaper
-      // per request than starting the write and reading at once (bench/wire.ts, -P 16).
-      if (c.outLen > 0) await flush(c);
+      // per request than starting the write and reading at once (bench/wire.ts, -P 16). Not for a
+      // client that still has to AUTH: it is held to 1 KB of pending output (obuf.ts), so it is
+      // read on while its write waits, and one that sends without reading is closed at the limit
+      // instead of both sides waiting on full socket buffers.
+      if (c.outLen > 0) {
+        if (c.authenticated || !server.authRequired()) await flush(c);
+        else flush(c);
+      }
       // Backpressure: a client that pipelines without reading its replies is not read further
       // until its pending output drains below the threshold.
       while (c.writing && c.outLen > OUTPUT_BACKPRESSURE && !c.closed) await c.drained;
