@@ -92,7 +92,8 @@ function usage(msg?: string): never {
   if (msg) console.error(`run.ts: ${msg}`);
   console.error(
     "usage: deno run --allow-all tests/compat/run.ts [--jobs N] [--update] [--timeout SEC]" +
-      " [--stall SEC] [--only NAME] [--verbose] [--suite DIR] [unit/file ...]",
+      " [--stall SEC] [--only NAME] [--verbose] [--suite DIR] [--own-servers] [--keep]" +
+      " [unit/file ...]",
   );
   Deno.exit(2);
 }
