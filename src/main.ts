@@ -73,10 +73,30 @@ export function startServer(args: string[]): Promise<Server> {
   persistence.startCron();
   aof.startCron();
   server.startCron();
-  log.notice(`Running mode=standalone, port=${server.port}.`);
+  startBanner(server);
   log.warning("Server initialized");
   log.notice("Ready to accept connections tcp");
   return Promise.resolve(server);
+}
+
+/**
+ * Redis's redisAsciiArt(): a banner with the port and pid when `always-show-logo yes` or when the
+ * log goes to a terminal, else one "Running mode" line. The upstream suite's own-server mode waits
+ * for the banner's " PID: <pid>".
+ */
+function startBanner(server: Server): void {
+  const cfg = server.config;
+  const port = server.port || cfg.getNumber("tls-port");
+  const show = cfg.getBool("always-show-logo") ||
+    (cfg.getString("logfile") === "" && Deno.stdout.isTerminal());
+  if (!show) {
+    server.log.notice(`Running mode=standalone, port=${port}.`);
+    return;
+  }
+  server.log.raw(
+    `\n    Rexis ${REXIS_VERSION} (Redis ${REDIS_COMPAT_VERSION} compatible) 64 bit\n` +
+      `    Running in standalone mode\n    Port: ${port}\n    PID: ${Deno.pid}\n\n`,
+  );
 }
 
 /** TCP listeners currently open, by "host port" (Redis's server.ipfd). */

@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { assert, assertEquals } from "../src/testing/assert.ts";
 import { RespConn, RespError, type RunningServer, startServer, waitForOutput } from "./helpers.ts";
 import type { RespValue } from "../src/protocol/decode.ts";
+import { isLocalConn } from "../src/server/conn.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -161,7 +162,7 @@ Deno.test("ACL: rules, denials and ACL LOG over raw RESP", opts, async () => {
       "NOPERM this user has no permissions to run the 'lpush' command",
     );
 
-    // ACL LOG: newest first, Redis 7.0's fields, grouping of similar events.
+    // ACL LOG: newest first, Redis 7.0's fields then 7.2's three, grouping of similar events.
     const log = (await admin.send("ACL", "LOG")) as RespValue[];
     const e0 = toMap(log[0]);
     assertEquals(e0.reason, "command");
@@ -176,6 +177,9 @@ Deno.test("ACL: rules, denials and ACL LOG over raw RESP", opts, async () => {
       "username",
       "age-seconds",
       "client-info",
+      "entry-id",
+      "timestamp-created",
+      "timestamp-last-updated",
     ]);
     assert(String(e0["client-info"]).includes("user=u1"));
     const chan = log.map(toMap).find((e) => e.reason === "channel");
@@ -185,9 +189,23 @@ Deno.test("ACL: rules, denials and ACL LOG over raw RESP", opts, async () => {
     assertEquals((await admin.send("ACL", "LOG", "1") as RespValue[]).length, 1);
     assertEquals(await admin.send("ACL", "LOG", "RESET"), "OK");
     assertEquals(await admin.send("ACL", "LOG"), []);
+    // entry-id counts the entries created, also across RESET; a grouped repeat keeps the entry's
+    // id and creation time and moves its last-updated time.
+    const idBefore = Number(e0["entry-id"]);
     await u.send("GET", "other");
+    const first = toMap((await admin.send("ACL", "LOG") as RespValue[])[0]);
+    assert(Number(first["entry-id"]) > idBefore);
+    assertEquals(first["timestamp-created"], first["timestamp-last-updated"]);
+    await new Promise((r) => setTimeout(r, 5));
     await u.send("GET", "other");
-    assertEquals(toMap((await admin.send("ACL", "LOG") as RespValue[])[0]).count, 2);
+    const grouped = toMap((await admin.send("ACL", "LOG") as RespValue[])[0]);
+    assertEquals(grouped.count, 2);
+    assertEquals(grouped["entry-id"], first["entry-id"]);
+    assertEquals(grouped["timestamp-created"], first["timestamp-created"]);
+    assert(Number(grouped["timestamp-last-updated"]) > Number(first["timestamp-last-updated"]));
+    await u.send("GET", "other2");
+    const next = toMap((await admin.send("ACL", "LOG") as RespValue[])[0]);
+    assertEquals(next["entry-id"], Number(first["entry-id"]) + 1);
     // A failed AUTH is logged with reason auth.
     await c0.send("AUTH", "u1x", "bad");
     const auth = toMap((await admin.send("ACL", "LOG", "1") as RespValue[])[0]);
@@ -745,5 +763,170 @@ Deno.test(
       const out = await waitForOutput(s, "output buffer limits");
       assert(out.includes("output buffer limits"), out);
     });
+  },
+);
+
+// A client that sends one command at a time and never reads, with tiny socket buffers (python3
+// can set SO_RCVBUF/SO_SNDBUF, Deno cannot): the server's write stalls with little pending output,
+// so it must keep reading for the 1 KB limit to close the client. Reading only after each write
+// finished used to leave both sides waiting forever.
+const FLOOD_PY = `
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 2048)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(10)
+try:
+    for j in range(400000):
+        s.sendall(b"SET x 5\\r\\n")
+        if j < 3000: time.sleep(0.0002)
+    print("not closed")
+except socket.timeout:
+    print("hang")
+except OSError:
+    print("closed")
+`;
+
+Deno.test(
+  "AUTH: a client that sends without reading is closed even when its socket buffers are full",
+  opts,
+  async () => {
+    const probe = await new Deno.Command("bash", { args: ["-c", "command -v python3"] }).output();
+    if (!probe.success) {
+      console.log("python3 not installed: test skipped");
+      return;
+    }
+    await withServer(["--requirepass", "pw"], async (s) => {
+      const out = await new Deno.Command("python3", {
+        args: ["-c", FLOOD_PY, String(s.port)],
+        stdout: "piped",
+      }).output();
+      assertEquals(new TextDecoder().decode(out.stdout).trim(), "closed");
+    });
+  },
+);
+
+/** A non-loopback IPv4 address of this machine, or null (then the test has nothing to reach). */
+function externalIPv4(): string | null {
+  for (const i of Deno.networkInterfaces()) {
+    if (i.family === "IPv4" && !i.address.startsWith("127.")) return i.address;
+  }
+  return null;
+}
+
+/** Connect to host:port, send PING, return the first reply line. */
+async function pingFrom(hostname: string, port: number): Promise<string> {
+  const conn = await Deno.connect({ hostname, port });
+  try {
+    await conn.write(new TextEncoder().encode("PING\r\n"));
+    const buf = new Uint8Array(4096);
+    let text = "";
+    while (!text.includes("\r\n")) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      text += new TextDecoder().decode(buf.subarray(0, n));
+    }
+    return text.split("\r\n")[0];
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test(
+  "protected-mode: non-loopback clients are refused while the default user has no password",
+  opts,
+  async () => {
+    const ip = externalIPv4();
+    if (ip === null) {
+      console.log("no non-loopback IPv4 address: protected-mode test skipped");
+      return;
+    }
+    // Bound on every address: a client reaching the external address comes from it (not loopback).
+    await withServer(["--bind", "0.0.0.0"], async (s) => {
+      const admin = await RespConn.connect(s.port);
+      try {
+        const denied = await pingFrom(ip, s.port);
+        assert(
+          denied.startsWith(
+            "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user.",
+          ),
+          denied,
+        );
+        assert(denied.endsWith("the server to start accepting connections from the outside."));
+        assertEquals(await pingFrom("127.0.0.1", s.port), "+PONG");
+        const stats = String(await admin.send("INFO", "stats"));
+        assert(stats.includes("rejected_connections:1\r\n"), stats);
+        // A password for the default user (requirepass or ACL) lets the client in, to AUTH.
+        assertEquals(await admin.send("CONFIG", "SET", "requirepass", "pw"), "OK");
+        assertEquals(await pingFrom(ip, s.port), "-NOAUTH Authentication required.");
+        assertEquals(await admin.send("AUTH", "pw"), "OK");
+        assertEquals(await admin.send("CONFIG", "SET", "requirepass", ""), "OK");
+        assert((await pingFrom(ip, s.port)).startsWith("-DENIED"));
+        assertEquals(await admin.send("CONFIG", "SET", "protected-mode", "no"), "OK");
+        assertEquals(await pingFrom(ip, s.port), "+PONG");
+      } finally {
+        admin.close();
+      }
+    });
+  },
+);
+
+Deno.test("protected-mode: local means a unix socket, 127.0.0.1 or ::1 (not the rest of 127/8)", () => {
+  const peer = (hostname: string, transport = "tcp") =>
+    ({
+      remoteAddr: transport === "unix"
+        ? { transport, path: "/s" }
+        : { transport, hostname, port: 1 },
+    }) as unknown as Deno.Conn;
+  assert(isLocalConn(peer("127.0.0.1")));
+  assert(isLocalConn(peer("::1")));
+  assert(isLocalConn(peer("::ffff:127.0.0.1"))); // IPv4 loopback on a dual-stack listener
+  assert(isLocalConn(peer("", "unix")));
+  assert(!isLocalConn(peer("127.0.0.2"))); // redis-server 7.0.15 answers -DENIED to 127.0.0.2
+  assert(!isLocalConn(peer("192.0.2.2")));
+});
+
+Deno.test(
+  "enable-protected-configs / -debug-command / -module-command local: only local clients",
+  opts,
+  async () => {
+    const ip = externalIPv4();
+    if (ip === null) return;
+    const dir = Deno.makeTempDirSync({ prefix: "rexis_local_" });
+    const args = ["--bind", "0.0.0.0", "--protected-mode", "no", "--dir", dir];
+    for (const o of ["protected-configs", "debug-command", "module-command"]) {
+      args.push(`--enable-${o}`, "local");
+    }
+    await withServer(args, async (s) => {
+      const remote = await Deno.connect({ hostname: ip, port: s.port });
+      const send = async (line: string) => {
+        await remote.write(new TextEncoder().encode(line + "\r\n"));
+        const buf = new Uint8Array(1024);
+        const n = await remote.read(buf);
+        return new TextDecoder().decode(buf.subarray(0, n ?? 0)).split("\r\n")[0];
+      };
+      const local = await RespConn.connect(s.port);
+      try {
+        // Answers checked against redis-server 7.0.15 with the same options, from the same address.
+        assertEquals(
+          await send("CONFIG SET dbfilename x.rdb"),
+          "-ERR CONFIG SET failed (possibly related to argument 'dbfilename') - can't set protected config",
+        );
+        assert((await send("DEBUG LOG x")).startsWith("-ERR DEBUG command not allowed."));
+        assert((await send("MODULE LOAD /x.so")).startsWith("-ERR MODULE command not allowed."));
+        assertEquals(await send("MODULE LIST"), "*0"); // not a protected subcommand
+        assertEquals(await local.send("CONFIG", "SET", "dbfilename", "x.rdb"), "OK");
+        assertEquals(await local.send("DEBUG", "LOG", "x"), "OK");
+        assertEquals(
+          await local.send("MODULE", "LOAD", "/x.so"),
+          new RespError("ERR Error loading the extension. Please check the server logs."),
+        );
+      } finally {
+        remote.close();
+        local.close();
+      }
+    });
+    Deno.removeSync(dir, { recursive: true });
   },
 );

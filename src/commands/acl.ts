@@ -181,7 +181,8 @@ function logCommand(c: Client, argv: string[]): void {
   const now = Date.now();
   c.addArrayLen(entries.length);
   for (const le of entries) {
-    c.addMapLen(7);
+    // Redis 7.0's seven fields, then 7.2's entry-id, timestamp-created, timestamp-last-updated.
+    c.addMapLen(10);
     c.addBulk("count");
     c.addInt(le.count);
     c.addBulk("reason");
@@ -196,6 +197,12 @@ function logCommand(c: Client, argv: string[]): void {
     c.addDouble((now - le.ctime) / 1000);
     c.addBulk("client-info");
     c.addBulk(le.cinfo);
+    c.addBulk("entry-id");
+    c.addInt(le.entryId);
+    c.addBulk("timestamp-created");
+    c.addInt(le.created);
+    c.addBulk("timestamp-last-updated");
+    c.addInt(le.ctime);
   }
 }
 

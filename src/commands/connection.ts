@@ -1,4 +1,7 @@
-/** Connection family: PING, ECHO, QUIT, RESET, HELLO, SELECT, AUTH. */
+/**
+ * Connection family: PING, ECHO, QUIT, RESET, HELLO, SELECT, AUTH, and the cluster connection modes
+ * READONLY/READWRITE (refused: there is no cluster mode, as in Redis without cluster-enabled).
+ */
 import type { Client } from "../server/client.ts";
 import { cmd, type CommandDef } from "./types.ts";
 import { parseInteger } from "./args.ts";
@@ -153,6 +156,10 @@ export function validateClientName(name: string): string | null {
   return null;
 }
 
+function clusterDisabledCommand(c: Client): void {
+  c.addError("ERR This instance has cluster support disabled");
+}
+
 const G = "connection";
 export const connectionCommands: CommandDef[] = [
   cmd("ping", -1, "fast", [0, 0, 0], "connection", pingCommand, {
@@ -258,4 +265,16 @@ export const connectionCommands: CommandDef[] = [
       ],
     },
   ),
+  cmd("readonly", 1, "loading stale fast", [0, 0, 0], "connection", clusterDisabledCommand, {
+    summary: "Enables read queries for a connection to a cluster replica node",
+    since: "3.0.0",
+    group: "cluster",
+    complexity: "O(1)",
+  }),
+  cmd("readwrite", 1, "loading stale fast", [0, 0, 0], "connection", clusterDisabledCommand, {
+    summary: "Disables read queries for a connection to a cluster replica node",
+    since: "3.0.0",
+    group: "cluster",
+    complexity: "O(1)",
+  }),
 ];

@@ -325,7 +325,7 @@ export function stringEncoding(v: string): string {
   return v.length <= 44 ? "embstr" : "raw";
 }
 
-function encodingOf(v: RValue): string {
+export function encodingOf(v: RValue): string {
   return typeof v === "string" ? stringEncoding(v) : v.encoding();
 }
 
@@ -374,15 +374,19 @@ function objectEncodingCommand(c: Client, argv: string[]): void {
 
 function objectRefcountCommand(c: Client, argv: string[]): void {
   const v = objectLookup(c, argv[2]);
-  if (v === undefined) return;
+  if (v !== undefined) c.addInt(objectRefcount(c, v));
+}
+
+/** Redis's refcount: INT_MAX for its shared integers 0..9999 (unless LRU/LFU eviction), else 1. */
+export function objectRefcount(c: Client, v: RValue): number {
   if (typeof v === "string" && v.length <= 4 && stringEncoding(v) === "int") {
     const n = Number(v);
     const policy = maxmemoryPolicy(c);
     const noShared = Number(configOr(c, "maxmemory", 0)) !== 0 &&
       (policy.endsWith("-lru") || policy.endsWith("-lfu"));
-    if (n >= 0 && n < 10000 && !noShared) return c.addInt(INT_MAX);
+    if (n >= 0 && n < 10000 && !noShared) return INT_MAX;
   }
-  c.addInt(1);
+  return 1;
 }
 
 function objectIdletimeCommand(c: Client, argv: string[]): void {

@@ -28,6 +28,7 @@ import { streamCommands } from "./streams.ts";
 import { dumpCommands } from "./dump.ts";
 import { persistenceCommands } from "./persistence.ts";
 import { aclCommands } from "./acl.ts";
+import { moduleCommands } from "./module.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
@@ -55,4 +56,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...dumpCommands,
   ...persistenceCommands,
   ...aclCommands,
+  ...moduleCommands,
 ];

@@ -1,5 +1,6 @@
 /**
- * Server family: INFO, TIME, SHUTDOWN, DEBUG (SLEEP, SET-ACTIVE-EXPIRE, LOG, HELP).
+ * Server family: INFO, TIME, SHUTDOWN, DEBUG (SLEEP, SET-ACTIVE-EXPIRE, LOG, OBJECT,
+ * DIGEST, DIGEST-VALUE, RELOAD, HELP).
  *
  * INFO prints Redis 7.0.15's sections and field names in Redis's order, with Rexis's real values
  * where it has them and Redis's idle values (0, "ok", -1) for machinery that does not exist yet
@@ -22,6 +23,12 @@ import { clientsInTimeoutTable } from "../server/blocking.ts";
 import { trackingInfo } from "../server/tracking.ts";
 import { persistenceOf } from "../persist/snapshot.ts";
 import { aofOf } from "../persist/aof.ts";
+import { objLimits, saveOptions } from "../persist/options.ts";
+import { rdbObjectType, RdbReader, rdbSaveObject, RdbWriter } from "../persist/rdb.ts";
+import { encodingOf, objectRefcount } from "./keys.ts";
+import { formatFixed } from "../types/geohash.ts";
+import type { RValue } from "../store/db.ts";
+import { datasetDigest, keyDigest } from "../server/digest.ts";
 
 // ---- formatting helpers ----------------------------------------------------------------------
 
@@ -501,6 +508,10 @@ const DEBUG_HELP = [
   "    Server will sleep before flushing the AOF, this is used for testing.",
   "LOADAOF",
   "    Flush the AOF buffers on disk and reload the AOF in memory.",
+  "DIGEST",
+  "    Output a hex signature representing the current DB content.",
+  "DIGEST-VALUE <key> [<key> ...]",
+  "    Output a hex signature of the values of all the specified keys.",
   "LOG <message>",
   "    Write <message> to the server log.",
   "SET-ACTIVE-EXPIRE <0|1>",
@@ -511,6 +522,8 @@ const DEBUG_HELP = [
   "    Stop the server for <seconds>. Decimals allowed.",
   "PAUSE-CRON <0|1>",
   "    Stop periodic cron job processing.",
+  "OBJECT <key>",
+  "    Show low level info about `key` and associated value.",
   "RELOAD",
   "    Save the RDB on disk and reload it back to memory.",
 ];
@@ -544,6 +557,13 @@ function debugCommand(c: Client, argv: string[]): void {
     c.server.cronPaused = atoi(argv[2]) !== 0;
     return c.addOk();
   }
+  if (sub === "object" && argv.length === 3) return debugObject(c, argv[2]);
+  if (sub === "digest" && argv.length === 2) return c.addStatus(datasetDigest(c.server.dbs));
+  if (sub === "digest-value") {
+    c.addArrayLen(argv.length - 2);
+    for (let j = 2; j < argv.length; j++) c.addStatus(keyDigest(c.db, argv[j]));
+    return;
+  }
   if (sub === "reload") {
     const err = persistenceOf(c.server).debugReload();
     return err === null ? c.addOk() : c.addError(err);
@@ -561,6 +581,56 @@ function debugCommand(c: Client, argv: string[]): void {
     return c.addOk();
   }
   addReplySubcommandSyntaxError(c, argv);
+}
+
+/**
+ * DEBUG OBJECT: Redis's line. The key is found without expiring it (dictFind). `at:` is a stable
+ * per-key stand-in for the object address (a JS value has none; it stays while the key is changed in
+ * place, as Redis's INCR of a non-shared integer does); serializedlength is the length of the RDB
+ * object payload the writer produces (rdbSavedObjectLen); lru is the key's LRU clock or LFU field.
+ * For lists the ql_* fields describe the quicklist nodes the RDB writer splits the list into.
+ */
+function debugObject(c: Client, key: string): void {
+  const v = c.db.getRaw(key);
+  if (v === undefined) return c.addError("ERR no such key");
+  const cfg = c.server.config;
+  const w = new RdbWriter(saveOptions(cfg));
+  try {
+    rdbSaveObject(w, v, rdbObjectType(v));
+  } catch (e) {
+    return c.addError(`ERR DEBUG OBJECT: ${(e as Error).message}`); // a type RDB can't save yet
+  }
+  const enc = encodingOf(v);
+  const extra = enc === "quicklist" ? quicklistFields(c, v, w.view()) : "";
+  c.addStatus(
+    `Value at:${fakeAddress(c.db.id, key)} refcount:${objectRefcount(c, v)} encoding:${enc} ` +
+      `serializedlength:${w.pos} lru:${c.db.getLru(key) ?? 0} ` +
+      `lru_seconds_idle:${c.db.idleSeconds(key)}${extra}`,
+  );
+}
+
+/** " ql_nodes:… ql_avg_node:… ql_listpack_max:… ql_compressed:… ql_uncompressed_size:…". */
+function quicklistFields(c: Client, v: RValue, payload: Uint8Array): string {
+  const cfg = c.server.config;
+  const r = new RdbReader(payload, objLimits(cfg));
+  const nodes = r.len();
+  let size = 0;
+  for (let i = 0; i < nodes; i++) {
+    r.len(); // container: plain or packed
+    size += r.stringBytes().length;
+  }
+  const count = (v as { length: number }).length;
+  return ` ql_nodes:${nodes} ql_avg_node:${formatFixed(count / nodes, 2)}` +
+    ` ql_listpack_max:${cfg.getNumber("list-max-listpack-size")}` +
+    ` ql_compressed:${cfg.getNumber("list-compress-depth") !== 0 ? 1 : 0}` +
+    ` ql_uncompressed_size:${size}`;
+}
+
+/** A %p-looking hex number derived from the db and key (FNV-1a), the same for the key's life. */
+function fakeAddress(db: number, key: string): string {
+  let h = 0x811c9dc5 ^ db;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return `0x7f${(h >>> 0).toString(16).padStart(8, "0")}0`;
 }
 
 // ---- table rows ------------------------------------------------------------------------------

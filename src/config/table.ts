@@ -442,6 +442,9 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   },
   { name: "logfile", type: "string", default: "", immutable: true },
   int("databases", 16, 1n, INT_MAX, { immutable: true }),
+  // Start-up banner with the port and pid (src/main.ts); the upstream suite's own-server mode waits
+  // for its "PID:" line.
+  bool("always-show-logo", false, { immutable: true }),
   // TLS/SSL (src/server/tls.ts says what Deno's TLS can honour)
   int("tls-port", 0, 0n, 65535n, { apply: (v) => tlsSameAsStart("tls-port", v) }),
   {
@@ -511,11 +514,11 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     emptyIsNull: true,
     validate: (v) => validateTlsCiphers(v as string),
   },
-  // SNAPSHOTTING
+  // SNAPSHOTTING (without any `save` line, Redis's built-in rules; the first line replaces them)
   {
     name: "save",
     type: "special",
-    default: "",
+    default: "3600 1 300 100 60 10000",
     multiArg: true,
     parse: parseSave,
     rewrite: rewriteSave,
@@ -600,6 +603,15 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   bool("lazyfree-lazy-eviction", false),
   bool("lazyfree-lazy-user-del", false),
   bool("lazyfree-lazy-user-flush", false),
+  // REPLICATION (no replication yet: these only keep their value, as Redis does without replicas)
+  bool("replica-serve-stale-data", true, { alias: "slave-serve-stale-data" }),
+  int("repl-diskless-sync-delay", 5, 0n, INT_MAX),
+  {
+    name: "propagation-error-behavior",
+    type: "enum",
+    default: "ignore",
+    values: ["ignore", "panic", "panic-on-replicas"],
+  },
   // APPEND ONLY MODE
   // (src/persist/aof.ts; CONFIG SET appendonly starts or stops the AOF through a listener)
   bool("appendonly", false),
@@ -692,6 +704,8 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   int("hz", 10, 0n, INT_MAX, {
     normalize: (v) => Math.max(CONFIG_MIN_HZ, Math.min(CONFIG_MAX_HZ, v as number)),
   }),
+  // Map-based dictionaries rehash as they grow: there is no incremental rehashing to switch off.
+  bool("activerehashing", true),
   int("active-expire-effort", 1, 1n, 10n),
   int("lfu-log-factor", 10, 0n, INT_MAX),
   int("lfu-decay-time", 1, 0n, INT_MAX),
@@ -710,8 +724,7 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
     values: PROTECTED_ACTION,
     immutable: true,
   },
-  // Who may use MODULE: accepted as in Redis (dispatch.ts checks it), though Rexis has no MODULE
-  // command, so it guards nothing yet.
+  // Who may use MODULE LOAD/LOADEX/UNLOAD (dispatch.ts checks it; src/commands/module.ts).
   {
     name: "enable-module-command",
     type: "enum",

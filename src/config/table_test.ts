@@ -32,7 +32,7 @@ Deno.test("CONFIG GET: defaults print like redis-server", () => {
   const c = config();
   const get = (p: string) => Object.fromEntries(c.getMatching([p]));
   assertEquals(get("bind"), { bind: "* -::*" });
-  assertEquals(get("save"), { save: "" });
+  assertEquals(get("save"), { save: "3600 1 300 100 60 10000" });
   assertEquals(get("appendonly"), { appendonly: "no" });
   assertEquals(get("protected-mode"), { "protected-mode": "yes" });
   assertEquals(get("unixsocketperm"), { unixsocketperm: "0" });
@@ -369,10 +369,13 @@ Deno.test("CONFIG REWRITE: memory, strings, bind, a missing file, no file", () =
     c.configFile = path;
     assertEquals(c.rewrite(), null);
     const text = Deno.readTextFileSync(path);
-    assertEquals(text.split("\n").slice(0, 3), [
+    // The built-in save rules are written out, as Redis's rewriteConfigSaveOption does.
+    assertEquals(text.split("\n").slice(0, 5), [
       REWRITE_SIGNATURE,
       "bind 127.0.0.1 -::1",
-      'save ""',
+      "save 3600 1",
+      "save 300 100",
+      "save 60 10000",
     ]);
     assert(text.includes('\nrequirepass "a b\\"c"\n'));
     assert(text.includes("\nclient-query-buffer-limit 1mb\n"));

@@ -162,14 +162,25 @@ export class AclUser {
   }
 }
 
+/**
+ * One ACL LOG entry. Similar denials (same reason, context, object and username within 60 s, among
+ * the 10 newest entries) are grouped into one entry: count goes up and ctime (last update) and the
+ * client info are refreshed. entryId and created are Redis 7.2's additions (entry-id,
+ * timestamp-created): the id is a counter bumped per new entry, never reused, not reset by ACL
+ * LOG RESET.
+ */
 export interface AclLogEntry {
   count: number;
   reason: number;
   context: AclContext;
   object: string;
   username: string;
+  /** Time of the last update, ms (age-seconds, timestamp-last-updated). */
   ctime: number;
   cinfo: string;
+  entryId: number;
+  /** Time the entry was created, ms (timestamp-created). */
+  created: number;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -203,6 +214,8 @@ export class Acl {
   users = new Map<string, AclUser>();
   readonly defaultUser: AclUser;
   log: AclLogEntry[] = [];
+  /** Entries created so far: the next entry's entry-id. */
+  logEntriesCreated = 0;
   /** `user` directives of the config, applied at start (Redis's UsersToLoad). */
   usersToLoad: string[][] = [];
   #cmds: AclCommands;
@@ -691,14 +704,17 @@ export class Acl {
       if (reason === ACL_DENIED_CMD) object = opts.cmd?.fullName ?? argv[0] ?? "";
       else object = argv[argpos] ?? "";
     }
+    const now = Date.now();
     const le: AclLogEntry = {
       count: 1,
       reason,
       context,
       object,
       username: opts.username ?? c.user,
-      ctime: Date.now(),
+      ctime: now,
       cinfo: this.server.clientInfo(c, argv),
+      entryId: this.logEntriesCreated,
+      created: now,
     };
     const log = this.log;
     for (let i = 0; i < log.length && i < 10; i++) {
@@ -717,6 +733,7 @@ export class Acl {
       }
     }
     log.unshift(le);
+    this.logEntriesCreated++;
     const max = this.logMaxLen();
     while (log.length > max) log.pop();
   }

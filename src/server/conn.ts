@@ -54,12 +54,16 @@ export async function acceptLoop(server: Server, listener: Deno.Listener): Promi
   }
 }
 
-/** Redis's islocalClient: unix sockets and loopback addresses. */
-function isLocalConn(conn: Deno.Conn): boolean {
+/**
+ * Redis's islocalClient: unix sockets, and peers whose address is exactly 127.0.0.1 or ::1 (not the
+ * rest of 127/8). ::ffff:127.0.0.1 is 127.0.0.1 reaching a dual-stack :: listener (Redis's IPv6
+ * sockets are v6-only, so it sees the same client on its IPv4 socket).
+ */
+export function isLocalConn(conn: Deno.Conn): boolean {
   const ra = conn.remoteAddr;
   if (ra.transport === "unix") return true;
   const host = (ra as Deno.NetAddr).hostname;
-  return host.startsWith("127.") || host === "::1" || host === "::ffff:127.0.0.1";
+  return host === "127.0.0.1" || host === "::1" || host === "::ffff:127.0.0.1";
 }
 
 const PROTECTED_MODE_ERR = new TextEncoder().encode(
@@ -104,8 +108,14 @@ async function serveClient(server: Server, conn: Deno.Conn): Promise<void> {
         break;
       }
       // One write per read batch, awaited before the next read: measured slightly cheaper
-      // per request than starting the write and reading at once (bench/wire.ts, -P 16).
-      if (c.outLen > 0) await flush(c);
+      // per request than starting the write and reading at once (bench/wire.ts, -P 16). Not for a
+      // client that still has to AUTH: it is held to 1 KB of pending output (obuf.ts), so it is
+      // read on while its write waits, and one that sends without reading is closed at the limit
+      // instead of both sides waiting on full socket buffers.
+      if (c.outLen > 0) {
+        if (c.authenticated || !server.authRequired()) await flush(c);
+        else flush(c);
+      }
       // Backpressure: a client that pipelines without reading its replies is not read further
       // until its pending output drains below the threshold.
       while (c.writing && c.outLen > OUTPUT_BACKPRESSURE && !c.closed) await c.drained;

@@ -23,8 +23,14 @@ export interface TestServer {
   feed(c: Client, bytes: string): RespValue[];
 }
 
+/**
+ * An in-memory server. `save ""` comes first (a test's own `--save` lines replace it), so no test
+ * writes dump.rdb into the working directory under Redis's built-in save rules.
+ */
 export function testServer(args: string[] = []): TestServer {
-  const server = new Server(loadServerConfig(args), new Logger("warning", "/dev/null"));
+  const file = args.length > 0 && !args[0].startsWith("-") ? 1 : 0; // a config file comes first
+  const config = loadServerConfig([...args.slice(0, file), "--save", "", ...args.slice(file)]);
+  const server = new Server(config, new Logger("warning", "/dev/null"));
   const drain = (c: Client): RespValue[] => {
     const out: RespValue[] = [];
     let p = 0;

@@ -12,10 +12,25 @@
 //   --verbose, -v      echo the harness output live
 //   --suite DIR        unpacked redis source tree (default .compat/redis-src, env
 //                      REXIS_COMPAT_SUITE); fetched with fetch_suite.sh when missing
+//   --own-servers      run the files given on the command line in own-server mode (below);
+//                      files.txt marks such files with "own-servers" after the name
+//   --keep             keep the own-server overlay directory (server logs, data) after the run
 //
-// Env REXIS_COMPAT_SERVER: server command (run by bash). The runner appends
+// Two modes, chosen per file:
+// - external (default): the runner starts one server on a free port and the harness talks to it
+//   with --host/--port; blocks tagged external:skip are not run.
+// - own-servers: the harness starts its servers itself, as in a Redis build tree: each
+//   start_server writes a config file (tests/assets/default.conf + overrides, `dir` in tests/tmp)
+//   and runs `src/redis-server <config> [args]`, waits for " PID: <pid>" and "Ready to accept" in
+//   its log. The runner builds an overlay of the suite tree in a temp directory (symlinks to the
+//   suite's files, a fresh tests/tmp) whose src/redis-server is a script exec'ing Rexis with those
+//   arguments, and whose src/redis-cli, redis-benchmark, redis-check-aof and redis-check-rdb are
+//   the installed tools. Nothing is written into the suite tree or the repo.
+//
+// Env REXIS_COMPAT_SERVER: server command (run by bash). External mode appends
 // `--port N --save "" --appendonly no`, unless the command contains `{port}`,
-// which is then replaced by the port and nothing is appended.
+// which is then replaced by the port and nothing is appended. Own-server mode execs it with the
+// harness's arguments (so `REXIS_COMPAT_SERVER=redis-server` validates either mode).
 // Default: `deno run --allow-all src/main.ts` (from the repo root).
 //
 // The last line printed is `compat: N passed, M failed`, where M counts the
@@ -33,6 +48,10 @@ const TAGS = [
   "-needs:debug",
   "-needs:local-process",
 ].join(" ");
+// Own-server mode: the server is a local process started with the suite's config (DEBUG enabled).
+const OWN_TAGS = ["-needs:repl"].join(" ");
+// Tools the suite runs from src/ besides the server (integration/aof uses redis-check-aof...).
+const TOOLS = ["redis-cli", "redis-benchmark", "redis-check-aof", "redis-check-rdb"];
 
 interface Options {
   jobs: number;
@@ -43,6 +62,9 @@ interface Options {
   verbose: boolean;
   suite: string;
   files: string[];
+  /** Files run in own-server mode. */
+  own: Set<string>;
+  keep: boolean;
 }
 
 interface Failure {
@@ -70,7 +92,8 @@ function usage(msg?: string): never {
   if (msg) console.error(`run.ts: ${msg}`);
   console.error(
     "usage: deno run --allow-all tests/compat/run.ts [--jobs N] [--update] [--timeout SEC]" +
-      " [--stall SEC] [--only NAME] [--verbose] [--suite DIR] [unit/file ...]",
+      " [--stall SEC] [--only NAME] [--verbose] [--suite DIR] [--own-servers] [--keep]" +
+      " [unit/file ...]",
   );
   Deno.exit(2);
 }
@@ -86,7 +109,10 @@ function parseArgs(args: string[]): Options {
     verbose: false,
     suite: env("REXIS_COMPAT_SUITE") ?? `${REPO}/.compat/redis-src`,
     files: [],
+    own: new Set(),
+    keep: false,
   };
+  let ownFlag = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const next = () => {
@@ -101,6 +127,8 @@ function parseArgs(args: string[]): Options {
     else if (a === "--only") o.only.push(next());
     else if (a === "--verbose" || a === "-v") o.verbose = true;
     else if (a === "--suite") o.suite = next();
+    else if (a === "--own-servers") ownFlag = true;
+    else if (a === "--keep") o.keep = true;
     else if (a === "--help" || a === "-h") usage();
     else if (a.startsWith("-")) usage(`unknown option ${a}`);
     else o.files.push(normalizeFile(a));
@@ -109,7 +137,10 @@ function parseArgs(args: string[]): Options {
   if (!(o.timeoutSec > 0)) usage("--timeout must be positive");
   if (!(o.stallSec > 0)) usage("--stall must be positive");
   if (o.update && o.only.length) usage("--update cannot be combined with --only");
-  if (o.files.length === 0) o.files = readList(FILES_FILE);
+  const listed = readList(FILES_FILE);
+  if (o.files.length === 0) o.files = listed.map((e) => e.file);
+  for (const e of listed) if (e.own) o.own.add(e.file);
+  if (ownFlag) { for (const f of o.files) o.own.add(f); }
   return o;
 }
 
@@ -117,9 +148,14 @@ function normalizeFile(f: string): string {
   return f.trim().replace(/^\.?\/?tests\//, "").replace(/\.tcl$/, "");
 }
 
-function readList(path: string): string[] {
-  return Deno.readTextFileSync(path).split("\n").map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("#")).map(normalizeFile);
+/** files.txt: `unit/file [own-servers]` per line, `#` comments. */
+function readList(path: string): { file: string; own: boolean }[] {
+  return Deno.readTextFileSync(path).split("\n").map((l) => l.replace(/#.*/, "").trim())
+    .filter((l) => l).map((l) => {
+      const [file, ...marks] = l.split(/\s+/);
+      for (const m of marks) if (m !== "own-servers") usage(`files.txt: unknown mark ${m}`);
+      return { file: normalizeFile(file), own: marks.includes("own-servers") };
+    });
 }
 
 // ---------------------------------------------------------------- expected
@@ -291,6 +327,91 @@ async function waitForPort(
   return false;
 }
 
+// ---------------------------------------------------------------- own-server mode
+
+/** The command src/redis-server execs in own-server mode (the harness's arguments follow). */
+function ownServerCommand(): string {
+  const base = Deno.env.get("REXIS_COMPAT_SERVER")?.trim();
+  if (base) return base.replaceAll(/\S*\{port\}\S*/g, "");
+  return [
+    shellQuote(Deno.execPath()),
+    "run",
+    "--allow-all",
+    "--config",
+    shellQuote(`${REPO}/deno.json`),
+    shellQuote(`${REPO}/src/main.ts`),
+  ].join(" ");
+}
+
+function which(cmd: string): string | null {
+  const res = new Deno.Command("bash", { args: ["-c", `command -v ${cmd}`], stderr: "null" })
+    .outputSync();
+  const path = new TextDecoder().decode(res.stdout).trim();
+  return res.success && path ? path : null;
+}
+
+/**
+ * A temp directory that looks like a Redis build tree: every entry of the suite tree symlinked,
+ * except src/ (the server wrapper and tools) and tests/tmp (fresh, where the servers' dirs go).
+ */
+function makeOverlay(suite: string): string {
+  const dir = Deno.makeTempDirSync({ prefix: "rexis-compat-" });
+  for (const e of Deno.readDirSync(suite)) {
+    if (e.name === "src" || e.name === "tests") continue;
+    Deno.symlinkSync(`${suite}/${e.name}`, `${dir}/${e.name}`);
+  }
+  Deno.mkdirSync(`${dir}/tests/tmp`, { recursive: true });
+  for (const e of Deno.readDirSync(`${suite}/tests`)) {
+    if (e.name === "tmp") continue;
+    Deno.symlinkSync(`${suite}/tests/${e.name}`, `${dir}/tests/${e.name}`);
+  }
+  Deno.mkdirSync(`${dir}/src`);
+  const server = `${dir}/src/redis-server`;
+  Deno.writeTextFileSync(server, `#!/bin/sh\nexec ${ownServerCommand()} "$@"\n`);
+  Deno.chmodSync(server, 0o755);
+  for (const tool of TOOLS) {
+    const path = which(tool);
+    if (path) Deno.symlinkSync(path, `${dir}/src/${tool}`);
+  }
+  return dir;
+}
+
+/** Removes the overlay; a server still exiting may write into it meanwhile, so retry a little. */
+function removeOverlay(dir: string) {
+  for (let i = 0;; i++) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+      return;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return;
+      if (i === 5) {
+        console.error(`run.ts: could not remove ${dir}: ${(e as Error).message}`);
+        return;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+}
+
+/** Keeps each server's stdout/stderr (tests/tmp/<server dir>/std*) under the file's log name. */
+function saveServerLogs(overlay: string, to: string) {
+  try {
+    Deno.removeSync(to, { recursive: true });
+  } catch { /* first run */ }
+  const tmp = `${overlay}/tests/tmp`;
+  for (const e of Deno.readDirSync(tmp)) {
+    if (!e.isDirectory) continue;
+    for (const f of ["stdout", "stderr"]) {
+      try {
+        const text = Deno.readFileSync(`${tmp}/${e.name}/${f}`);
+        if (text.length === 0) continue;
+        Deno.mkdirSync(to, { recursive: true });
+        Deno.writeFileSync(`${to}/${e.name}.${f}`, text);
+      } catch { /* no such file */ }
+    }
+  }
+}
+
 // ---------------------------------------------------------------- one file
 
 // deno-lint-ignore no-control-regex
@@ -317,45 +438,57 @@ async function runFile(file: string, slot: number, o: Options): Promise<FileResu
   const enc = new TextEncoder();
   const writeLog = (s: string) => log.writeSync(enc.encode(s));
 
-  const port = freePort();
-  const cmd = serverCommand(port);
-  writeLog(`# server: ${cmd}\n`);
-  const server = new Deno.Command("setsid", {
-    args: ["bash", "-c", `exec ${cmd} >${shellQuote(`${logBase}.server.log`)} 2>&1`],
-    cwd: REPO,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  active.add(server.pid);
+  const own = o.own.has(file);
+  let server: Deno.ChildProcess | null = null;
   let serverExit: Deno.CommandStatus | null = null;
-  const serverDone = server.status.then((s) => (serverExit = s));
+  let serverDone: Promise<unknown> = Promise.resolve();
+  let overlay: string | null = null;
+  // Own range of 64 ports per runner process and slot. In own-server mode the harness starts
+  // servers on base..base+63 (checking port and port+10000 are free), so the range stays below the
+  // kernel's ephemeral ports (32768+ here): an outgoing connection of any process on this machine
+  // could otherwise take a port between the harness's check and the server's bind, and the
+  // harness's retry after "Failed listening on port" can wait forever for a "Ready to accept" line
+  // (it truncates the log but keeps the old count).
+  const baseport = own
+    ? 11000 + ((Deno.pid * 128 + 64 * slot) % 11700)
+    : 20000 + ((Deno.pid * 64 + 64 * slot) % 20000);
 
   let lastTest = "";
   const after = () => (lastTest ? `after "${lastTest}"` : "before any test");
   try {
-    const up = await waitForPort(port, () => serverExit !== null, 60_000);
-    if (!up) {
-      r.failures.push({
-        name: "(server failed to start)",
-        detail: serverExit
-          ? `server exited with code ${(serverExit as Deno.CommandStatus).code}`
-          : "port not open after 60s",
-      });
-      return r;
+    const args = ["tclsh", "tests/test_helper.tcl"];
+    if (own) {
+      overlay = makeOverlay(o.suite);
+      writeLog(`# own servers: ${overlay}/src/redis-server execs ${ownServerCommand()}\n`);
+      args.push("--portcount", "64", "--tags", OWN_TAGS, "--dont-clean");
+    } else {
+      const port = freePort();
+      const cmd = serverCommand(port);
+      writeLog(`# server: ${cmd}\n`);
+      server = new Deno.Command("setsid", {
+        args: ["bash", "-c", `exec ${cmd} >${shellQuote(`${logBase}.server.log`)} 2>&1`],
+        cwd: REPO,
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      active.add(server.pid);
+      serverDone = server.status.then((s) => (serverExit = s));
+      const up = await waitForPort(port, () => serverExit !== null, 60_000);
+      if (!up) {
+        r.failures.push({
+          name: "(server failed to start)",
+          detail: serverExit
+            ? `server exited with code ${(serverExit as Deno.CommandStatus).code}`
+            : "port not open after 60s",
+        });
+        return r;
+      }
+      args.push("--host", "127.0.0.1", "--port", String(port), "--tags", TAGS);
     }
-
-    const args = [
-      "tclsh",
-      "tests/test_helper.tcl",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
+    args.push(
       "--baseport",
-      String(20000 + ((Deno.pid * 64 + 64 * slot) % 20000)), // own range per runner process
-      "--tags",
-      TAGS,
+      String(baseport),
       "--durable",
       "--ignore-encoding",
       "--clients",
@@ -364,12 +497,12 @@ async function runFile(file: string, slot: number, o: Options): Promise<FileResu
       String(o.stallSec),
       "--single",
       file,
-    ];
+    );
     for (const n of o.only) args.push("--only", n);
     writeLog(`# harness: ${args.join(" ")}\n`);
     const tcl = new Deno.Command("setsid", {
       args,
-      cwd: o.suite,
+      cwd: overlay ?? o.suite,
       env: { TERM: "dumb" },
       stdin: "null",
       stdout: "piped",
@@ -486,12 +619,20 @@ async function runFile(file: string, slot: number, o: Options): Promise<FileResu
     if (exception || harnessTimeout || timedOut || serverExit) r.completed = false;
     return r;
   } finally {
-    killGroup(server.pid, "SIGTERM");
-    const t = setTimeout(() => killGroup(server.pid, "SIGKILL"), 5000);
-    await serverDone;
-    clearTimeout(t);
-    killGroup(server.pid, "SIGKILL");
-    active.delete(server.pid);
+    if (server) {
+      const pid = server.pid;
+      killGroup(pid, "SIGTERM");
+      const t = setTimeout(() => killGroup(pid, "SIGKILL"), 5000);
+      await serverDone;
+      clearTimeout(t);
+      killGroup(pid, "SIGKILL");
+      active.delete(pid);
+    }
+    if (overlay) {
+      saveServerLogs(overlay, `${logBase}.servers`);
+      if (o.keep) writeLog(`# overlay kept: ${overlay}\n`);
+      else removeOverlay(overlay);
+    }
     r.ms = Date.now() - start;
     log.close();
   }
