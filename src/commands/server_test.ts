@@ -167,7 +167,7 @@ Deno.test("DEBUG SLEEP blocks; SET-ACTIVE-EXPIRE; PAUSE-CRON; LOG; HELP; unknown
   assertEquals(t.exec(c, "DEBUG", "LOG", "### Starting test"), "OK");
   const help = t.exec(c, "debug", "help") as string[];
   assertEquals(help[0], "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-  assertEquals(help.length, 23);
+  assertEquals(help.length, 25);
   assertEquals(t.exec(c, "DEBUG", "PAUSE-CRON", "1"), "OK");
   assertEquals(t.server.cronPaused, true);
   assertEquals(t.exec(c, "DEBUG", "PAUSE-CRON", "0"), "OK");
