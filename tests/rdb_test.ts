@@ -10,69 +10,8 @@ import { assert, assertEquals } from "../src/testing/assert.ts";
 import { testServer } from "../src/testing/harness.ts";
 import { rdbLoadBytes, rdbSaveSync } from "../src/persist/rdb_file.ts";
 import { freePort, RespConn, RespError, startServer, waitForOutput } from "./helpers.ts";
+import { redisAvailable, startRedis } from "./rdb_redis.ts";
 import type { RespValue } from "../src/protocol/decode.ts";
-
-async function redisAvailable(): Promise<boolean> {
-  try {
-    const o = await new Deno.Command("redis-server", { args: ["--version"], stdout: "piped" })
-      .output();
-    return o.success;
-  } catch {
-    return false;
-  }
-}
-
-function pickPort(): number {
-  for (let i = 0; i < 100; i++) {
-    const port = 18000 + Math.floor(Math.random() * 100);
-    try {
-      const l = Deno.listen({ hostname: "127.0.0.1", port });
-      l.close();
-      return port;
-    } catch { /* taken */ }
-  }
-  throw new Error("no free port in 18000-18099");
-}
-
-interface Redis {
-  port: number;
-  stop(): Promise<void>;
-}
-
-async function startRedis(dir: string, extra: string[] = []): Promise<Redis> {
-  for (let attempt = 0;; attempt++) {
-    const port = pickPort();
-    const proc = new Deno.Command("redis-server", {
-      args: ["--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir, ...extra],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    const stop = async () => {
-      try {
-        proc.kill("SIGKILL");
-      } catch { /* gone */ }
-      await proc.status;
-    };
-    const deadline = Date.now() + 10_000;
-    let ours = false;
-    for (;;) {
-      try {
-        const c = await RespConn.connect(port);
-        // Make sure we talk to the server just started (another may hold the port).
-        const dirReply = await c.send("CONFIG", "GET", "dir") as string[];
-        c.conn.close();
-        ours = dirReply[1] === Deno.realPathSync(dir);
-        break;
-      } catch {
-        if (Date.now() > deadline) break;
-        await new Promise((r) => setTimeout(r, 30));
-      }
-    }
-    if (ours) return { port, stop };
-    await stop();
-    if (attempt === 5) throw new Error("redis-server did not start");
-  }
-}
 
 /** Commands building one key of every encoding (the same on both servers). */
 function dataset(): (string | number)[][] {

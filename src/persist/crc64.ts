@@ -10,8 +10,10 @@
 const POLY_LO = 0xac4bc9b5; // bit-reversed 0xad93d23594c935a9 = 0x95ac9329ac4bc9b5
 const POLY_HI = 0x95ac9329;
 
-const TLO: Uint32Array[] = [];
-const THI: Uint32Array[] = [];
+// Int32Array tables: every value stays a small-integer/int32 in V8 (uint32 values above 2^31
+// would be boxed as doubles), measured ~2x faster than Uint32Array with `>>> 0` everywhere.
+const TLO: Int32Array[] = [];
+const THI: Int32Array[] = [];
 
 function init(): void {
   const lo0 = new Uint32Array(256);
@@ -31,8 +33,8 @@ function init(): void {
     lo0[i] = lo;
     hi0[i] = hi;
   }
-  TLO.push(lo0);
-  THI.push(hi0);
+  TLO.push(new Int32Array(lo0.buffer));
+  THI.push(new Int32Array(hi0.buffer));
   for (let t = 1; t < 8; t++) {
     const pl = TLO[t - 1];
     const ph = THI[t - 1];
@@ -46,8 +48,8 @@ function init(): void {
       lo[i] = (((l >>> 8) | (h << 24)) ^ lo0[idx]) >>> 0;
       hi[i] = ((h >>> 8) ^ hi0[idx]) >>> 0;
     }
-    TLO.push(lo);
-    THI.push(hi);
+    TLO.push(new Int32Array(lo.buffer));
+    THI.push(new Int32Array(hi.buffer));
   }
 }
 init();
@@ -64,28 +66,27 @@ export function crc64Init(): Crc64 {
 
 /** Feed bytes [start, end) of `buf` into the running CRC. */
 export function crc64Update(c: Crc64, buf: Uint8Array, start = 0, end = buf.length): void {
-  let lo = c.lo;
-  let hi = c.hi;
+  let lo = c.lo | 0;
+  let hi = c.hi | 0;
   let i = start;
   const [l0, l1, l2, l3, l4, l5, l6, l7] = TLO;
   const [h0, h1, h2, h3, h4, h5, h6, h7] = THI;
   while (end - i >= 8) {
-    const a = (lo ^ (buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24))) >>> 0;
-    const b = (hi ^ (buf[i + 4] | (buf[i + 5] << 8) | (buf[i + 6] << 16) | (buf[i + 7] << 24))) >>>
-      0;
-    const a0 = a & 0xff, a1 = (a >>> 8) & 0xff, a2 = (a >>> 16) & 0xff, a3 = a >>> 24;
-    const b0 = b & 0xff, b1 = (b >>> 8) & 0xff, b2 = (b >>> 16) & 0xff, b3 = b >>> 24;
-    lo = (l7[a0] ^ l6[a1] ^ l5[a2] ^ l4[a3] ^ l3[b0] ^ l2[b1] ^ l1[b2] ^ l0[b3]) >>> 0;
-    hi = (h7[a0] ^ h6[a1] ^ h5[a2] ^ h4[a3] ^ h3[b0] ^ h2[b1] ^ h1[b2] ^ h0[b3]) >>> 0;
+    const a = lo ^ (buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24));
+    const b = hi ^ (buf[i + 4] | (buf[i + 5] << 8) | (buf[i + 6] << 16) | (buf[i + 7] << 24));
+    const a0 = a & 0xff, a1 = (a >> 8) & 0xff, a2 = (a >> 16) & 0xff, a3 = (a >> 24) & 0xff;
+    const b0 = b & 0xff, b1 = (b >> 8) & 0xff, b2 = (b >> 16) & 0xff, b3 = (b >> 24) & 0xff;
+    lo = l7[a0] ^ l6[a1] ^ l5[a2] ^ l4[a3] ^ l3[b0] ^ l2[b1] ^ l1[b2] ^ l0[b3];
+    hi = h7[a0] ^ h6[a1] ^ h5[a2] ^ h4[a3] ^ h3[b0] ^ h2[b1] ^ h1[b2] ^ h0[b3];
     i += 8;
   }
   for (; i < end; i++) {
     const idx = (lo ^ buf[i]) & 0xff;
-    lo = (((lo >>> 8) | (hi << 24)) ^ l0[idx]) >>> 0;
-    hi = ((hi >>> 8) ^ h0[idx]) >>> 0;
+    lo = ((lo >>> 8) | (hi << 24)) ^ l0[idx];
+    hi = (hi >>> 8) ^ h0[idx];
   }
-  c.lo = lo;
-  c.hi = hi;
+  c.lo = lo >>> 0;
+  c.hi = hi >>> 0;
 }
 
 /** crc64(0, buf[start..end)) as the 8 little-endian bytes Redis writes. */

@@ -114,32 +114,46 @@ export function lzfCompress(input: Uint8Array, outLen: number): Uint8Array | nul
 /** lzf_decompress into exactly `outLen` bytes; null when the data is corrupt or the size differs. */
 export function lzfDecompress(input: Uint8Array, outLen: number): Uint8Array | null {
   const out = new Uint8Array(outLen);
-  let ip = 0;
+  return lzfDecompressInto(input, 0, input.length, out, outLen) ? out : null;
+}
+
+/**
+ * lzf_decompress of input[ip..inEnd) into out[0..outLen) (out may be a larger scratch buffer);
+ * false when the data is corrupt or does not decompress to exactly outLen bytes.
+ */
+export function lzfDecompressInto(
+  input: Uint8Array,
+  ip: number,
+  inEnd: number,
+  out: Uint8Array,
+  outLen: number,
+): boolean {
   let op = 0;
-  const inLen = input.length;
-  while (ip < inLen) {
+  while (ip < inEnd) {
     let ctrl = input[ip++];
     if (ctrl < 32) {
       ctrl++;
-      if (op + ctrl > outLen || ip + ctrl > inLen) return null;
-      out.set(input.subarray(ip, ip + ctrl), op);
-      op += ctrl;
-      ip += ctrl;
+      if (op + ctrl > outLen || ip + ctrl > inEnd) return false;
+      if (ctrl > 16) {
+        out.set(input.subarray(ip, ip + ctrl), op);
+        op += ctrl;
+        ip += ctrl;
+      } else for (let i = 0; i < ctrl; i++) out[op++] = input[ip++];
     } else {
       let len = ctrl >> 5;
       let ref = op - ((ctrl & 0x1f) << 8) - 1;
-      if (ip >= inLen) return null;
+      if (ip >= inEnd) return false;
       if (len === 7) {
         len += input[ip++];
-        if (ip >= inLen) return null;
+        if (ip >= inEnd) return false;
       }
       ref -= input[ip++];
       len += 2;
-      if (op + len > outLen || ref < 0) return null;
+      if (op + len > outLen || ref < 0) return false;
       for (let i = 0; i < len; i++) out[op++] = out[ref++];
     }
   }
-  return op === outLen ? out : null;
+  return op === outLen;
 }
 
 /** Release the 256 KB hash table (tests). */

@@ -27,11 +27,12 @@ import { ZSet } from "../types/zset.ts";
 import { parseI64 } from "../commands/args.ts";
 import { formatG } from "../protocol/reply.ts";
 import { bytesToStr, ByteWriter, FormatError, strToBytes } from "./bytes.ts";
-import { lzfCompress, lzfDecompress } from "./lzf.ts";
+import { lzfCompress, lzfDecompress, lzfDecompressInto } from "./lzf.ts";
 import { ListpackWriter, lpDecode } from "./listpack.ts";
 import { intsetDecode, intsetEncode } from "./intset.ts";
 import { ziplistDecode, zipmapDecode } from "./ziplist.ts";
 import { crc64Bytes, crc64Init, crc64Update } from "./crc64.ts";
+import { streamRdbCodec } from "./rdb_stream.ts";
 
 export const RDB_VERSION = 10;
 
@@ -126,11 +127,13 @@ export interface RdbTypeCodec {
 const codecsByType = new Map<string, RdbTypeCodec>();
 const codecsByRdbType = new Map<number, RdbTypeCodec>();
 
-/** Register a value type with the RDB codec (the stream type calls this: RDB types 15 and 19). */
+/** Register a value type with the RDB codec (streams: RDB types 15 and 19, rdb_stream.ts). */
 export function registerRdbType(c: RdbTypeCodec): void {
   codecsByType.set(c.type, c);
   for (const t of c.loads) codecsByRdbType.set(t, c);
 }
+
+registerRdbType(streamRdbCodec);
 
 /**
  * A module data type (RDB_TYPE_MODULE_2): a 9-character name from Redis's charset and an
@@ -448,6 +451,9 @@ function saveList(w: RdbWriter, l: ListValue): void {
 
 // ---- reading -----------------------------------------------------------------------------------
 
+/** Where LZF strings are decompressed before becoming binary strings (reused). */
+let lzfScratch = new Uint8Array(4096);
+
 /** Reads RDB primitives and objects from a byte array; throws FormatError on malformed input. */
 export class RdbReader {
   readonly b: Uint8Array;
@@ -568,9 +574,14 @@ export class RdbReader {
     if (n === RDB_ENC_LZF) {
       const clen = this.len();
       const len = this.len();
-      const out = lzfDecompress(this.bytesOf(clen), len);
-      if (out === null) throw new FormatError("Invalid LZF compressed string");
-      return bytesToStr(out);
+      this.need(clen);
+      if (lzfScratch.length < len) {
+        lzfScratch = new Uint8Array(Math.max(len, lzfScratch.length * 2));
+      }
+      const ok = lzfDecompressInto(this.b, this.pos, this.pos + clen, lzfScratch, len);
+      if (!ok) throw new FormatError("Invalid LZF compressed string");
+      this.pos += clen;
+      return bytesToStr(lzfScratch, 0, len);
     }
     return this.#encodedInt(n);
   }

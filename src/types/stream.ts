@@ -195,6 +195,11 @@ export class StreamNode {
     return out;
   }
 
+  /** Entry i has the master's field names (Redis's STREAM_ITEM_FLAG_SAMEFIELDS). */
+  sameAt(i: number): boolean {
+    return this.raw === null ? this.blob.charCodeAt(this.offs![i]) === 1 : (this.pos![i] & 1) === 1;
+  }
+
   /** Compare entry i with the words of an ID: <0, 0, >0. */
   cmp(i: number, t: Uint32Array | number[]): number {
     const c = this.cids;
