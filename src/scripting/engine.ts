@@ -36,6 +36,7 @@ import {
   type CommandDef,
 } from "../commands/types.ts";
 import { EVICT_FAIL, OOM_ERROR } from "../server/evict.ts";
+import { holdPropagation, releasePropagation } from "../server/propagate.ts";
 import { REDIS_COMPAT_VERSION as REDIS_VERSION } from "../server/version.ts";
 import {
   loadLuaModule,
@@ -633,6 +634,8 @@ export class ScriptEngine {
     const l = this.lua;
     const server = this.server;
     const T = this.#co;
+    // Effects replication: the commands the script runs are propagated, never the script itself.
+    c.preventPropagate = true;
     l.L = T;
     let nargs: number;
     try {
@@ -710,6 +713,8 @@ export class ScriptEngine {
         server.busyScriptError = "BUSY Redis is busy running a script. You can only call " +
           (ctx.evalMode ? "SCRIPT KILL" : "FUNCTION KILL") + " or SHUTDOWN NOSAVE.";
         ctx.caller.blocked = true;
+        // The whole run stays one propagated unit (one MULTI/EXEC) across its slices.
+        holdPropagation(server);
       }
       setTimeout(() => this.#slice(ctx, 0), 0);
       return;
@@ -739,6 +744,7 @@ export class ScriptEngine {
     if (busy) {
       server.busyScriptError = null;
       c.blocked = false;
+      releasePropagation(server);
       if (server.readyDbs.size !== 0) handleClientsBlockedOnKeys(server);
       resumeClient(c);
     }

@@ -64,11 +64,13 @@ export class Client extends ReplyWriter {
   originalArgv: string[] | null = null;
   /**
    * Propagation (src/server/propagate.ts), reset by call() around each handler while a sink
-   * listens: the command as it must be replayed (EXPIRE → PEXPIREAT...), or true to propagate
-   * nothing for it (the handler queued its own commands with alsoPropagate).
+   * listens: the command as it must be replayed (EXPIRE → PEXPIREAT...); `preventPropagate`
+   * propagates nothing for it (the handler queued its own commands with alsoPropagate).
    */
   propagateArgv: string[] | null = null;
   preventPropagate = false;
+  /** Propagate the command although it changed nothing (FLUSHALL on empty dbs). */
+  forcePropagate = false;
   blockedArgv: string[] | null = null;
   blockedUs = 0;
   /** Kill reason waiting to be logged. */

@@ -41,6 +41,7 @@ import { countDb, memPolicy, refreshObject } from "../store/accounting.ts";
 import { lfuDecrAndReturn } from "../store/lfu.ts";
 import { getHeapStatistics } from "node:v8";
 import { purgeMemory } from "./memory.ts";
+import { lazyfree, propagateDeletion } from "./propagate.ts";
 
 export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -426,6 +427,7 @@ export class Evictor {
     server.stats.evictedKeys++;
     server.signalModifiedKey(db, key);
     server.notify("e", "evicted", key, db.id);
+    propagateDeletion(server, db.id, key, lazyfree(server, "eviction"));
     return freed;
   }
 

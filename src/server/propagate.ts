@@ -1,18 +1,32 @@
 /**
- * Propagation: the stream of commands the AOF (and later replicas) receive — Redis's
- * alsoPropagate / propagatePendingCommands.
+ * Propagation: the stream of commands the AOF (and later replicas) receive — Redis 7.0's
+ * alsoPropagate / propagatePendingCommands, with the same effects replication.
  *
  * - dispatch.call() snapshots `server.dirty` before a handler runs; when the handler changed the
  *   dataset (dirty grew) the command is queued as executed: `c.propagateArgv` when the handler
- *   rewrote it (EXPIRE → PEXPIREAT...), else its argv. `c.preventPropagate` drops it (the handler
- *   queued its own commands with alsoPropagate instead).
- * - Commands queued while a call is nested (EXEC's queued commands, redis.call in a script) wait
- *   in `pending`; when the outermost call returns, the pending commands go to every sink, wrapped
- *   in MULTI ... EXEC when there is more than one (Redis 7.0's propagatePendingCommands).
- * - Sinks receive one command at a time with the db it ran in; emitting SELECT when the db
- *   changes is the sink's business (each sink has its own selected db).
+ *   rewrote it (Redis's rewriteClientCommandVector: EXPIRE → PEXPIREAT, SET EX → SET PXAT, SPOP →
+ *   SREM, INCRBYFLOAT → SET KEEPTTL, XADD * → the ID...), else its argv. `c.preventPropagate` drops
+ *   it (the handler queued its own commands with alsoPropagate, or a script ran: EVAL/FCALL are
+ *   never propagated, the commands they ran are). `c.forcePropagate` queues it although nothing
+ *   changed (FLUSHALL/FLUSHDB of empty dbs, as Redis's forceCommandPropagation). EXEC itself is
+ *   never queued: the commands it ran are.
+ * - What a handler queues with alsoPropagate during its run (the DEL of a key found expired, SPOP's
+ *   SREMs, XREADGROUP's XCLAIMs) comes before the command itself, as in Redis.
+ * - Commands queued while a call is nested (EXEC's queued commands, redis.call in a script) wait in
+ *   `pending`; when the outermost call returns, the pending commands go to every sink, wrapped in
+ *   MULTI ... EXEC when there is more than one (propagatePendingCommands). SCAN and RANDOMKEY run
+ *   directly do not wrap the expired keys' DELs they cause (CMD_TOUCHES_ARBITRARY_KEYS).
+ * - Outside any call (active expiry, eviction, serving a blocked client after the command that
+ *   woke it, a busy script's later slices), `depth` is 0 and each queued command is sent at once:
+ *   expired and evicted keys are never wrapped in a transaction (Redis's propagate_no_multi). A
+ *   served blocked client's commands (BLMOVE → LMOVE, plus a DEL of an expired destination) are
+ *   flushed together per client (`holdPropagation`/`releasePropagation` around it), as a busy
+ *   script's whole run is.
+ * - Sinks receive one command at a time with the db it ran in; emitting SELECT when the db changes
+ *   is the sink's business (each sink has its own selected db). The MULTI of a wrapped group carries
+ *   the first command's db, its EXEC the last command's, as in Redis.
  *
- * With no sink installed (no AOF, no replicas) call() pays one length test.
+ * With no sink installed (no AOF, no replicas) call() pays one length test and nothing is queued.
  */
 import type { Server } from "./server.ts";
 
@@ -25,7 +39,7 @@ export class Propagation {
   /** Queued commands of the current outermost call: db ids and argvs, index-aligned. */
   pendingDb: number[] = [];
   pendingArgv: string[][] = [];
-  /** Depth of nested call()s (EXEC, scripts); pending commands are flushed at depth 0. */
+  /** Depth of nested call()s (EXEC, scripts) and holds; pending commands are flushed at 0. */
   depth = 0;
 
   get active(): boolean {
@@ -42,20 +56,44 @@ export class Propagation {
   }
 }
 
-/** Queue a command for propagation (Redis's alsoPropagate). No-op without sinks. */
+/**
+ * Queue a command for propagation (Redis's alsoPropagate). No-op without sinks. Outside any call
+ * (depth 0) it is sent at once, on its own.
+ */
 export function alsoPropagate(server: Server, dbid: number, argv: string[]): void {
   const p = server.propagation;
   if (p.sinks.length === 0) return;
   p.pendingDb.push(dbid);
   p.pendingArgv.push(argv);
+  if (p.depth === 0) propagatePending(server);
 }
 
 /**
- * Send the pending commands to the sinks (at the end of the outermost call, or right away for
- * commands with no call around them: active expiry, eviction by the cron). More than one command
- * is wrapped in MULTI/EXEC so a transaction or a script is applied atomically on load.
+ * A key was deleted because it expired or was evicted (Redis's propagateDeletion): `DEL key`, or
+ * `UNLINK key` when the matching lazyfree option is on.
  */
-export function propagatePending(server: Server): void {
+export function propagateDeletion(server: Server, dbid: number, key: string, lazy: boolean): void {
+  if (server.propagation.sinks.length === 0) return;
+  alsoPropagate(server, dbid, [lazy ? "UNLINK" : "DEL", key]);
+}
+
+/** Keep what is queued from now on until the matching releasePropagation (one unit). */
+export function holdPropagation(server: Server): void {
+  server.propagation.depth++;
+}
+
+/** End of a unit started by holdPropagation: flush when no call is running any more. */
+export function releasePropagation(server: Server): void {
+  const p = server.propagation;
+  if (p.depth > 0) p.depth--;
+  if (p.depth === 0) propagatePending(server);
+}
+
+/**
+ * Send the pending commands to the sinks. More than one command is wrapped in MULTI/EXEC (unless
+ * `wrap` is false) so a transaction or a script is applied atomically on load.
+ */
+export function propagatePending(server: Server, wrap = true): void {
   const p = server.propagation;
   const n = p.pendingArgv.length;
   if (n === 0) return;
@@ -64,10 +102,15 @@ export function propagatePending(server: Server): void {
   p.pendingDb = [];
   p.pendingArgv = [];
   const sinks = p.sinks;
-  const wrap = n > 1;
+  const multi = wrap && n > 1;
   for (const sink of sinks) {
-    if (wrap) sink(dbs[0], ["MULTI"]);
+    if (multi) sink(dbs[0], ["MULTI"]);
     for (let i = 0; i < n; i++) sink(dbs[i], argvs[i]);
-    if (wrap) sink(dbs[n - 1], ["EXEC"]);
+    if (multi) sink(dbs[n - 1], ["EXEC"]);
   }
+}
+
+/** lazyfree-lazy-<what> (expire, eviction, user-del, user-flush): DEL or UNLINK. */
+export function lazyfree(server: Server, what: string): boolean {
+  return server.config.get("lazyfree-lazy-" + what) === true;
 }
