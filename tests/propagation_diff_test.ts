@@ -518,6 +518,23 @@ export const CASES: Case[] = [
     ["SCRIPT", "FLUSH"],
   ),
   C(
+    "eval set_repl",
+    [
+      "EVAL",
+      "redis.set_repl(redis.REPL_NONE); redis.call('set', 'a', '1'); redis.set_repl(redis.REPL_ALL); " +
+      "redis.call('set', 'b', '2'); return 1",
+      "0",
+    ],
+    [
+      "EVAL",
+      "redis.set_repl(redis.REPL_REPLICA); redis.call('set', 'c', '1'); redis.set_repl(redis.REPL_AOF); " +
+      "redis.call('set', 'd', '2'); redis.call('incr', 'e'); return 1",
+      "0",
+    ],
+    ["EVAL", "redis.set_repl(redis.REPL_NONE); redis.call('set', 'f', '1'); return 1", "0"],
+    ["EVAL", "redis.call('set', 'g', '1'); return 1", "0"],
+  ),
+  C(
     "functions",
     ["FUNCTION", "LOAD", LIB],
     ["FUNCTION", "LOAD", LIB],

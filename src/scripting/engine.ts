@@ -36,7 +36,7 @@ import {
   type CommandDef,
 } from "../commands/types.ts";
 import { EVICT_FAIL, OOM_ERROR } from "../server/evict.ts";
-import { holdPropagation, releasePropagation } from "../server/propagate.ts";
+import { holdPropagation, PROPAGATE_ALL, releasePropagation } from "../server/propagate.ts";
 import { REDIS_COMPAT_VERSION as REDIS_VERSION } from "../server/version.ts";
 import {
   loadLuaModule,
@@ -181,6 +181,11 @@ export class ScriptEngine {
     });
     lua.defineFunction("__setresp", (l) => {
       this.sc.resp = l.toNum(1) as 2 | 3;
+      return 0;
+    });
+    // redis.set_repl: where the commands run from now on are propagated (AOF and/or replicas).
+    lua.defineFunction("__setrepl", (l) => {
+      this.sc.propagateTargets = l.toNum(1);
       return 0;
     });
     lua.defineFunction("__aclcheck", (l) => {
@@ -672,6 +677,7 @@ export class ScriptEngine {
     const sc = this.sc;
     sc.db = c.db;
     sc.resp = 2;
+    sc.propagateTargets = PROPAGATE_ALL;
     this.inHandler = false;
     const threshold = server.config.getNumber("busy-reply-threshold");
     this.#threshold = threshold;

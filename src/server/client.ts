@@ -71,6 +71,8 @@ export class Client extends ReplyWriter {
   preventPropagate = false;
   /** Propagate the command although it changed nothing (FLUSHALL on empty dbs). */
   forcePropagate = false;
+  /** Where the command itself goes (AOF, replicas): narrowed by redis.set_repl in scripts. */
+  propagateTargets = 3;
   blockedArgv: string[] | null = null;
   blockedUs = 0;
   /** Kill reason waiting to be logged. */

@@ -409,7 +409,7 @@ function callPropagating(c: Client, cmd: CommandDef, argv: string[]): void {
       ok && (server.dirty > dirtyBefore || c.forcePropagate) && !c.preventPropagate &&
       !isExec(cmd)
     ) {
-      alsoPropagate(server, c.db.id, c.propagateArgv ?? argv);
+      alsoPropagate(server, c.db.id, c.propagateArgv ?? argv, c.propagateTargets);
     }
     c.propagateArgv = prevArgv;
     c.preventPropagate = prevPrevent;

@@ -25,6 +25,9 @@
  * - Sinks receive one command at a time with the db it ran in; emitting SELECT when the db changes
  *   is the sink's business (each sink has its own selected db). The MULTI of a wrapped group carries
  *   the first command's db, its EXEC the last command's, as in Redis.
+ * - Targets (Redis's PROPAGATE_AOF / PROPAGATE_REPL): a sink is an AOF sink unless added with
+ *   PROPAGATE_REPL. Every command goes to both, except what a script ran after redis.set_repl()
+ *   narrowed it (`c.propagateTargets` of the script client); MULTI/EXEC go to both.
  *
  * With no sink installed (no AOF, no replicas) call() pays one length test and nothing is queued.
  */
@@ -33,12 +36,20 @@ import type { Server } from "./server.ts";
 /** Receives the propagated commands one by one, in order. */
 export type PropagationSink = (dbid: number, argv: string[]) => void;
 
+/** Propagation targets (Redis's PROPAGATE_AOF, PROPAGATE_REPL). */
+export const PROPAGATE_AOF = 1;
+export const PROPAGATE_REPL = 2;
+export const PROPAGATE_ALL = PROPAGATE_AOF | PROPAGATE_REPL;
+
 export class Propagation {
   /** AOF, replication backlog...: empty when nothing listens. */
   readonly sinks: PropagationSink[] = [];
-  /** Queued commands of the current outermost call: db ids and argvs, index-aligned. */
+  /** The target each sink stands for (index-aligned with `sinks`). */
+  readonly sinkTargets: number[] = [];
+  /** Queued commands of the current outermost call: db ids, argvs, targets, index-aligned. */
   pendingDb: number[] = [];
   pendingArgv: string[][] = [];
+  pendingTarget: number[] = [];
   /** Depth of nested call()s (EXEC, scripts) and holds; pending commands are flushed at 0. */
   depth = 0;
 
@@ -46,13 +57,22 @@ export class Propagation {
     return this.sinks.length !== 0;
   }
 
-  addSink(sink: PropagationSink): void {
+  /** `target`: PROPAGATE_AOF (the AOF) or PROPAGATE_REPL (a replica link). */
+  addSink(sink: PropagationSink, target = PROPAGATE_AOF): void {
     this.sinks.push(sink);
+    this.sinkTargets.push(target);
   }
 
   removeSink(sink: PropagationSink): void {
     const i = this.sinks.indexOf(sink);
-    if (i >= 0) this.sinks.splice(i, 1);
+    if (i < 0) return;
+    this.sinks.splice(i, 1);
+    this.sinkTargets.splice(i, 1);
+    if (this.sinks.length === 0) {
+      this.pendingDb = [];
+      this.pendingArgv = [];
+      this.pendingTarget = [];
+    }
   }
 }
 
@@ -60,21 +80,35 @@ export class Propagation {
  * Queue a command for propagation (Redis's alsoPropagate). No-op without sinks. Outside any call
  * (depth 0) it is sent at once, on its own.
  */
-export function alsoPropagate(server: Server, dbid: number, argv: string[]): void {
+export function alsoPropagate(
+  server: Server,
+  dbid: number,
+  argv: string[],
+  target = PROPAGATE_ALL,
+): void {
   const p = server.propagation;
-  if (p.sinks.length === 0) return;
+  if (p.sinks.length === 0 || target === 0) return;
   p.pendingDb.push(dbid);
   p.pendingArgv.push(argv);
+  p.pendingTarget.push(target);
   if (p.depth === 0) propagatePending(server);
 }
 
 /**
- * A key was deleted because it expired or was evicted (Redis's propagateDeletion): `DEL key`, or
- * `UNLINK key` when the matching lazyfree option is on.
+ * A key was deleted because it expired (Redis's propagateDeletion): `DEL key`, or `UNLINK key`
+ * when the matching lazyfree option is on.
  */
 export function propagateDeletion(server: Server, dbid: number, key: string, lazy: boolean): void {
   if (server.propagation.sinks.length === 0) return;
   alsoPropagate(server, dbid, [lazy ? "UNLINK" : "DEL", key]);
+}
+
+/**
+ * Send one command to every sink now, outside of what is queued (Redis's performEvictions flushes
+ * its deletions on its own, never inside the unit of the command being run).
+ */
+export function propagateNow(server: Server, dbid: number, argv: string[]): void {
+  for (const sink of server.propagation.sinks) sink(dbid, argv);
 }
 
 /** Keep what is queued from now on until the matching releasePropagation (one unit). */
@@ -99,13 +133,17 @@ export function propagatePending(server: Server, wrap = true): void {
   if (n === 0) return;
   const dbs = p.pendingDb;
   const argvs = p.pendingArgv;
+  const targets = p.pendingTarget;
   p.pendingDb = [];
   p.pendingArgv = [];
+  p.pendingTarget = [];
   const sinks = p.sinks;
   const multi = wrap && n > 1;
-  for (const sink of sinks) {
+  for (let k = 0; k < sinks.length; k++) {
+    const sink = sinks[k];
+    const want = p.sinkTargets[k];
     if (multi) sink(dbs[0], ["MULTI"]);
-    for (let i = 0; i < n; i++) sink(dbs[i], argvs[i]);
+    for (let i = 0; i < n; i++) if (targets[i] & want) sink(dbs[i], argvs[i]);
     if (multi) sink(dbs[n - 1], ["EXEC"]);
   }
 }
