@@ -535,6 +535,34 @@ export const CASES: Case[] = [
     ["EVAL", "redis.call('set', 'g', '1'); return 1", "0"],
   ),
   C(
+    "busy script stays one unit",
+    ["CONFIG", "SET", "busy-reply-threshold", "50"],
+    [
+      "EVAL",
+      "redis.call('set', KEYS[1], '1'); local s = redis.call('time'); " +
+      "local t0 = s[1] * 1000000 + s[2]; while true do local n = redis.call('time'); " +
+      "if n[1] * 1000000 + n[2] - t0 > 250000 then break end end; " +
+      "redis.call('set', KEYS[2], '1'); return 1",
+      "2",
+      "a",
+      "b",
+    ],
+    ["CONFIG", "SET", "busy-reply-threshold", "5000"],
+    ["SET", "c", "1"],
+  ),
+  C(
+    "publish reaches replicas only",
+    ["PUBLISH", "ch", "m"],
+    ["EVAL", "redis.call('set', 'a', '1'); redis.call('publish', 'ch', 'm'); return 1", "0"],
+    ["MULTI"],
+    ["PUBLISH", "ch", "m"],
+    ["SET", "b", "1"],
+    ["EXEC"],
+    ["MULTI"],
+    ["PUBLISH", "ch", "m"],
+    ["EXEC"],
+  ),
+  C(
     "functions",
     ["FUNCTION", "LOAD", LIB],
     ["FUNCTION", "LOAD", LIB],

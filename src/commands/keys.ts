@@ -22,7 +22,7 @@
 import { lfuDecrAndReturn } from "../store/lfu.ts";
 import { memPolicy } from "../store/accounting.ts";
 import type { Client } from "../server/client.ts";
-import { lazyfree } from "../server/propagate.ts";
+import { lazyfree, PROPAGATE_ALL } from "../server/propagate.ts";
 import { type ArgDoc, cmd, type CommandDef, keySpec } from "./types.ts";
 import { eqi, I64_MAX, I64_MIN, parseI64, parseScanArgs } from "./args.ts";
 import { type RValue, typeName } from "../store/db.ts";
@@ -246,7 +246,7 @@ function flushdbCommand(c: Client, argv: string[]): void {
   // Dropping the maps is O(1) here; the collector frees them, so SYNC and ASYNC act alike.
   c.server.signalFlushedDb(c.db.id, async); // while the keys are still there (WATCH)
   c.server.dirty += c.db.clear();
-  c.forcePropagate = true; // even when the db was empty
+  c.forcePropagate = PROPAGATE_ALL; // even when the db was empty
   c.addOk();
 }
 
@@ -257,7 +257,7 @@ function flushallCommand(c: Client, argv: string[]): void {
   let n = 0;
   for (const db of c.server.dbs) n += db.clear();
   c.server.dirty += n;
-  c.forcePropagate = true; // even when the dbs were empty
+  c.forcePropagate = PROPAGATE_ALL; // even when the dbs were empty
   // flushAllDataAndResetRDB: stop a BGSAVE; with save rules, save the empty dataset now.
   persistenceOf(c.server).flushAll();
   c.addOk();

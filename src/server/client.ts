@@ -69,8 +69,11 @@ export class Client extends ReplyWriter {
    */
   propagateArgv: string[] | null = null;
   preventPropagate = false;
-  /** Propagate the command although it changed nothing (FLUSHALL on empty dbs). */
-  forcePropagate = false;
+  /**
+   * Targets the command is propagated to although it changed nothing (Redis's
+   * forceCommandPropagation): FLUSHALL on empty dbs (AOF and replicas), PUBLISH (replicas). 0: none.
+   */
+  forcePropagate = 0;
   /** Where the command itself goes (AOF, replicas): narrowed by redis.set_repl in scripts. */
   propagateTargets = 3;
   blockedArgv: string[] | null = null;

@@ -26,7 +26,7 @@ import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./
 import { OOM_ERROR, refreshWrittenKeys, rejectForOom } from "./evict.ts";
 import { trackingCallEnd, trackingCallStart, trackingCommandRejected } from "./tracking.ts";
 import { aclDenialError } from "./acl.ts";
-import { alsoPropagate, propagatePending } from "./propagate.ts";
+import { alsoPropagate, PROPAGATE_ALL, propagatePending } from "./propagate.ts";
 
 /**
  * Reply an error for a command refused before it ran (counts rejected_calls). Inside MULTI the
@@ -395,7 +395,7 @@ function callPropagating(c: Client, cmd: CommandDef, argv: string[]): void {
   const prevForce = c.forcePropagate;
   c.propagateArgv = null;
   c.preventPropagate = false;
-  c.forcePropagate = false;
+  c.forcePropagate = 0;
   const dirtyBefore = server.dirty;
   prop.depth++;
   let ok = false;
@@ -405,11 +405,10 @@ function callPropagating(c: Client, cmd: CommandDef, argv: string[]): void {
   } finally {
     prop.depth--;
     // A handler that threw propagates what it queued, not itself.
-    if (
-      ok && (server.dirty > dirtyBefore || c.forcePropagate) && !c.preventPropagate &&
-      !isExec(cmd)
-    ) {
-      alsoPropagate(server, c.db.id, c.propagateArgv ?? argv, c.propagateTargets);
+    if (ok && !c.preventPropagate && !isExec(cmd)) {
+      const targets = ((server.dirty > dirtyBefore ? PROPAGATE_ALL : 0) | c.forcePropagate) &
+        c.propagateTargets;
+      if (targets !== 0) alsoPropagate(server, c.db.id, c.propagateArgv ?? argv, targets);
     }
     c.propagateArgv = prevArgv;
     c.preventPropagate = prevPrevent;

@@ -7,7 +7,7 @@
  *   rewrote it (Redis's rewriteClientCommandVector: EXPIRE → PEXPIREAT, SET EX → SET PXAT, SPOP →
  *   SREM, INCRBYFLOAT → SET KEEPTTL, XADD * → the ID...), else its argv. `c.preventPropagate` drops
  *   it (the handler queued its own commands with alsoPropagate, or a script ran: EVAL/FCALL are
- *   never propagated, the commands they ran are). `c.forcePropagate` queues it although nothing
+ *   never propagated, the commands they ran are). `c.forcePropagate` queues it (for some targets) although nothing
  *   changed (FLUSHALL/FLUSHDB of empty dbs, as Redis's forceCommandPropagation). EXEC itself is
  *   never queued: the commands it ran are.
  * - What a handler queues with alsoPropagate during its run (the DEL of a key found expired, SPOP's
@@ -26,8 +26,10 @@
  *   is the sink's business (each sink has its own selected db). The MULTI of a wrapped group carries
  *   the first command's db, its EXEC the last command's, as in Redis.
  * - Targets (Redis's PROPAGATE_AOF / PROPAGATE_REPL): a sink is an AOF sink unless added with
- *   PROPAGATE_REPL. Every command goes to both, except what a script ran after redis.set_repl()
- *   narrowed it (`c.propagateTargets` of the script client); MULTI/EXEC go to both.
+ *   PROPAGATE_REPL. Every command goes to both, except PUBLISH (replicas only) and what a script
+ *   ran after redis.set_repl() narrowed it (`c.propagateTargets` of the script client); MULTI/EXEC
+ *   go to both. A command for targets no sink stands for is not queued (Redis's shouldPropagate):
+ *   without replicas, a script's PUBLISH does not make its one write a transaction.
  *
  * With no sink installed (no AOF, no replicas) call() pays one length test and nothing is queued.
  */
@@ -46,6 +48,11 @@ export class Propagation {
   readonly sinks: PropagationSink[] = [];
   /** The target each sink stands for (index-aligned with `sinks`). */
   readonly sinkTargets: number[] = [];
+  /**
+   * The targets some sink stands for: a command for no present target is not queued at all (so it
+   * does not make a group a transaction), as Redis's shouldPropagate.
+   */
+  targets = 0;
   /** Queued commands of the current outermost call: db ids, argvs, targets, index-aligned. */
   pendingDb: number[] = [];
   pendingArgv: string[][] = [];
@@ -61,6 +68,7 @@ export class Propagation {
   addSink(sink: PropagationSink, target = PROPAGATE_AOF): void {
     this.sinks.push(sink);
     this.sinkTargets.push(target);
+    this.targets |= target;
   }
 
   removeSink(sink: PropagationSink): void {
@@ -68,6 +76,8 @@ export class Propagation {
     if (i < 0) return;
     this.sinks.splice(i, 1);
     this.sinkTargets.splice(i, 1);
+    this.targets = 0;
+    for (const t of this.sinkTargets) this.targets |= t;
     if (this.sinks.length === 0) {
       this.pendingDb = [];
       this.pendingArgv = [];
@@ -87,7 +97,8 @@ export function alsoPropagate(
   target = PROPAGATE_ALL,
 ): void {
   const p = server.propagation;
-  if (p.sinks.length === 0 || target === 0) return;
+  target &= p.targets;
+  if (target === 0) return;
   p.pendingDb.push(dbid);
   p.pendingArgv.push(argv);
   p.pendingTarget.push(target);

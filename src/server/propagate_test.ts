@@ -238,6 +238,17 @@ Deno.test("holds keep one unit across calls; targets select sinks; removing the 
   assertEquals(t.server.propagation.pendingArgv.length, 0);
 });
 
+Deno.test("PUBLISH is forced to replica sinks only, FLUSHALL to both", () => {
+  const t = testServer();
+  const aof = withSink(t.server, PROPAGATE_AOF);
+  const repl = withSink(t.server, PROPAGATE_REPL);
+  const c = t.client();
+  t.exec(c, "PUBLISH", "ch", "m");
+  t.exec(c, "FLUSHALL");
+  assertEquals(aof, [[0, ["FLUSHALL"]]]);
+  assertEquals(repl, [[0, ["PUBLISH", "ch", "m"]], [0, ["FLUSHALL"]]]);
+});
+
 Deno.test("scripts: effects in one MULTI/EXEC, the script itself never; set_repl narrows", () => {
   const t = testServer();
   const out = withSink(t.server);
