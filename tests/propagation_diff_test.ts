@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 type Step = string[] | { sleep: number } | { bg: string[] } | { bgReply: true };
 
-interface Case {
+export interface Case {
   name: string;
   steps: Step[];
   /** SPOP/SRANDMEMBER-like randomness: compare SREM members by count only. */
@@ -658,7 +658,7 @@ export const CASES: Case[] = [
 
 type Entry = [number, string[]];
 
-interface Target {
+export interface Target {
   port: number;
   /** The commands propagated so far (SELECTs folded into the db of each command). */
   stream(): Promise<Entry[]>;
@@ -703,7 +703,7 @@ export function parseAof(bytes: Uint8Array, db0 = 0): Entry[] {
   return out;
 }
 
-async function startRedis(): Promise<Target> {
+export async function startRedis(): Promise<Target> {
   const port = pickPort();
   const dir = await Deno.makeTempDir({ prefix: "rexis-prop-" });
   const proc = new Deno.Command("redis-server", {
@@ -762,7 +762,7 @@ async function startRedis(): Promise<Target> {
   };
 }
 
-function startRexis(): Target {
+export function startRexis(): Target {
   const config = loadServerConfig(["--enable-debug-command", "yes", "--save", ""]);
   const server = new Server(config, new Logger("warning", "/dev/null"));
   const entries: Entry[] = [];
@@ -802,19 +802,19 @@ function encode(argv: string[]): string {
   return s;
 }
 
-interface CaseRun {
+export interface CaseRun {
   start: number;
   entries: Entry[];
   replies: string[];
 }
 
 /** Run every case against one server; returns per case what was propagated during it. */
-async function runCases(t: Target): Promise<Map<string, CaseRun>> {
+export async function runCases(t: Target, cases = CASES): Promise<Map<string, CaseRun>> {
   const main = await RespConn.connect(t.port);
   const bg = await RespConn.connect(t.port);
   const out = new Map<string, CaseRun>();
   try {
-    for (const c of CASES) {
+    for (const c of cases) {
       await main.send("SELECT", "0");
       await main.send("FLUSHALL");
       await main.send("SCRIPT", "FLUSH");
@@ -866,7 +866,7 @@ function normalize(c: Case, e: Entry[]): Entry[] {
   );
 }
 
-function sameStreams(c: Case, want: CaseRun, got: CaseRun): boolean {
+export function sameStreams(c: Case, want: CaseRun, got: CaseRun): boolean {
   let w = normalize(c, want.entries);
   let g = normalize(c, got.entries);
   if (c.unordered) {
@@ -884,7 +884,7 @@ function sameStreams(c: Case, want: CaseRun, got: CaseRun): boolean {
   return true;
 }
 
-function dump(r: CaseRun): string {
+export function dump(r: CaseRun): string {
   return r.entries.map(([db, argv]) => `  [${db}] ${JSON.stringify(argv)}`).join("\n") +
     "\n  -- replies: " + r.replies.join(" | ");
 }
