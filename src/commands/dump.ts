@@ -85,6 +85,7 @@ function restoreCommand(c: Client, argv: string[]): void {
   if (ttl && ttl < Date.now()) {
     // Already expired (checkAlreadyExpired): the key is deleted, not created.
     if (deleted) {
+      c.propagateArgv = ["DEL", key];
       c.server.signalModifiedKey(db, key);
       c.server.notify("g", "del", key, db.id);
       c.server.dirty++;
@@ -94,6 +95,10 @@ function restoreCommand(c: Client, argv: string[]): void {
   db.set(key, obj);
   c.server.notify("n", "new", key, db.id);
   if (ttl) db.setExpire(key, ttl);
+  // A relative TTL is replicated as an absolute one.
+  if (ttl && !absttl) {
+    c.propagateArgv = [...argv.slice(0, 2), String(ttl), ...argv.slice(3), "ABSTTL"];
+  }
   // objectSetLRUOrLFU
   if (memPolicy.lfu) {
     if (lfuFreq >= 0) db.setLru(key, (lfuTimeInMinutes(Date.now()) << 8) | lfuFreq);

@@ -234,6 +234,11 @@ function geoaddCommand(c: Client, argv: string[]): void {
     zargv[longidx + i * 2 + 1] = argv[longidx + i * 3 + 2];
   }
   zaddGeneric(c, zargv, 0, scores);
+  // Replicated as the ZADD it ran (Redis's replaceClientCommandVector): integer geohash scores.
+  const prop = argv.slice(0, longidx);
+  prop[0] = "zadd";
+  for (let i = 0; i < elements; i++) prop.push(String(scores[i]), zargv[longidx + i * 2 + 1]);
+  c.propagateArgv = prop;
 }
 
 // ---- searches ----------------------------------------------------------------------------------

@@ -225,6 +225,7 @@ function hincrbyfloatCommand(c: Client, argv: string[]): void {
   c.server.signalModifiedKey(c.db, key);
   c.server.notify("h", "hincrbyfloat", key, c.db.id);
   c.server.dirty++;
+  c.propagateArgv = ["HSET", key, field, s]; // the final value, as Redis replicates it
 }
 
 // ---- reads ------------------------------------------------------------------------------------

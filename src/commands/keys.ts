@@ -23,6 +23,7 @@
 import { lfuDecrAndReturn } from "../store/lfu.ts";
 import { memPolicy } from "../store/accounting.ts";
 import type { Client } from "../server/client.ts";
+import { lazyfree, PROPAGATE_ALL } from "../server/propagate.ts";
 import { type ArgDoc, cmd, type CommandDef, keySpec } from "./types.ts";
 import { eqi, I64_MAX, I64_MIN, parseI64, parseScanArgs } from "./args.ts";
 import { type RValue, typeName } from "../store/db.ts";
@@ -246,6 +247,7 @@ function flushdbCommand(c: Client, argv: string[]): void {
   // Dropping the maps is O(1) here; the collector frees them, so SYNC and ASYNC act alike.
   c.server.signalFlushedDb(c.db.id, async); // while the keys are still there (WATCH)
   c.server.dirty += c.db.clear();
+  c.forcePropagate = PROPAGATE_ALL; // even when the db was empty
   c.addOk();
 }
 
@@ -256,6 +258,7 @@ function flushallCommand(c: Client, argv: string[]): void {
   let n = 0;
   for (const db of c.server.dbs) n += db.clear();
   c.server.dirty += n;
+  c.forcePropagate = PROPAGATE_ALL; // even when the dbs were empty
   // flushAllDataAndResetRDB: stop a BGSAVE; with save rules, save the empty dataset now.
   persistenceOf(c.server).flushAll();
   c.addOk();
@@ -486,11 +489,18 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, seconds: bo
   if (whenMs <= c.server.cmdTime) {
     db.removeKey(key);
     c.server.dirty++;
+    // Replicated as an explicit DEL (UNLINK under lazyfree-lazy-expire).
+    c.propagateArgv = [lazyfree(c.server, "expire") ? "UNLINK" : "DEL", key];
     c.server.signalModifiedKey(db, key);
     c.server.notify("g", "del", key, db.id);
     return c.addInt(1);
   }
   db.setExpire(key, whenMs);
+  // Replicated as PEXPIREAT <ms>, the condition (NX/XX/GT/LT) kept.
+  const prop = argv.slice();
+  prop[0] = "PEXPIREAT";
+  if (relative || seconds) prop[2] = String(whenMs);
+  c.propagateArgv = prop;
   c.addInt(1);
   c.server.signalModifiedKey(db, key);
   c.server.notify("g", "expire", key, db.id);

@@ -22,6 +22,7 @@ import { cmd, keySpec } from "./types.ts";
 import { parseI64 } from "./args.ts";
 import { ListValue } from "../types/list.ts";
 import { blockForKeys, mustNotBlock, parseTimeout } from "../server/blocking.ts";
+import { alsoPropagate } from "../server/propagate.ts";
 
 const LONG_MAX = 9223372036854775807;
 
@@ -549,6 +550,7 @@ function lmpopCommand(c: Client, argv: string[]): void {
     const l = asList(c, c.db.lookupWrite(key));
     if (l === null) return;
     if (l === undefined || l.length === 0) continue;
+    c.propagateArgv = popPropagation(key, a.head, a.count, l.length);
     popRangeWithKey(c, key, l, a.head, a.count);
     return;
   }
@@ -560,6 +562,13 @@ function lmpopCommand(c: Client, argv: string[]): void {
 /** A timed-out list client gets a null array (every blocking list command, in Redis 7.0). */
 function replyTimeout(c: Client): void {
   c.addNullArray();
+}
+
+/** How a pop from a list is replicated: [LR]POP key [min(count, length)] (LMPOP, BLPOP...). */
+function popPropagation(key: string, head: boolean, count: number, len: number): string[] {
+  const argv = [head ? "LPOP" : "RPOP", key];
+  if (count !== -1) argv.push(String(count > len ? len : count));
+  return argv;
 }
 
 /**
@@ -579,6 +588,7 @@ function blockingPop(
     const l = asList(c, c.db.lookupWrite(key));
     if (l === null) return;
     if (l === undefined || l.length === 0) continue;
+    c.propagateArgv = popPropagation(key, head, count, l.length);
     if (count !== -1) popRangeWithKey(c, key, l, head, count);
     else {
       c.addArrayLen(2);
@@ -596,6 +606,7 @@ function blockingPop(
     const l = rc.db.peek(key);
     if (!(l instanceof ListValue) || l.length === 0) return false;
     rc.server.cmdTime = Date.now();
+    alsoPropagate(rc.server, rc.db.id, popPropagation(key, head, count, l.length));
     if (count !== -1) popRangeWithKey(rc, key, l, head, count);
     else {
       rc.addArrayLen(2);
@@ -632,6 +643,9 @@ function blmoveGeneric(
   if (src === null) return;
   if (src !== undefined) {
     lmoveGeneric(c, argv, fromHead, toHead);
+    c.propagateArgv = argv.length === 4
+      ? ["RPOPLPUSH", argv[1], argv[2]]
+      : ["LMOVE", argv[1], argv[2], argv[3], argv[4]];
     return;
   }
   if (mustNotBlock(c)) {
@@ -643,9 +657,18 @@ function blmoveGeneric(
     const l = rc.db.peek(key);
     if (!(l instanceof ListValue) || l.length === 0) return false;
     // A destination of another type: WRONGTYPE to the served client, which is unblocked.
-    moveOne(rc, key, l, dstKey, fromHead, toHead);
+    if (moveOne(rc, key, l, dstKey, fromHead, toHead) !== null) {
+      const prop = moveProp(key, dstKey, fromHead, toHead, argv.length === 4);
+      alsoPropagate(rc.server, rc.db.id, prop);
+    }
     return true;
   }, replyTimeout);
+}
+
+/** BLMOVE is replicated as LMOVE, BRPOPLPUSH as RPOPLPUSH. */
+function moveProp(src: string, dst: string, from: boolean, to: boolean, rpoplpush: boolean) {
+  if (rpoplpush) return ["RPOPLPUSH", src, dst];
+  return ["LMOVE", src, dst, from ? "left" : "right", to ? "left" : "right"];
 }
 
 function blmoveCommand(c: Client, argv: string[]): void {

@@ -15,6 +15,7 @@ import {
 } from "../server/pubsub.ts";
 import { stringMatch } from "../store/glob.ts";
 import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
+import { PROPAGATE_REPL } from "../server/propagate.ts";
 
 function subscribeGeneric(c: Client, argv: string[], kind: SubKind): void {
   for (let i = 1; i < argv.length; i++) subscribe(c, kind, argv[i]);
@@ -52,11 +53,15 @@ function sunsubscribeCommand(c: Client, argv: string[]): void {
 }
 
 function publishCommand(c: Client, argv: string[]): void {
-  c.addInt(publishMessage(c.server, argv[1], argv[2]));
+  const n = publishMessage(c.server, argv[1], argv[2]);
+  c.forcePropagate = PROPAGATE_REPL; // replicas publish it to their own subscribers
+  c.addInt(n);
 }
 
 function spublishCommand(c: Client, argv: string[]): void {
-  c.addInt(publishShardMessage(c.server, argv[1], argv[2]));
+  const n = publishShardMessage(c.server, argv[1], argv[2]);
+  c.forcePropagate = PROPAGATE_REPL;
+  c.addInt(n);
 }
 
 function channelList(c: Client, argv: string[], table: Map<string, Set<Client>>): void {

@@ -20,12 +20,14 @@
  * - SSCAN over a hashtable: cursors are handles on server-side iterators (src/store/scan.ts);
  *   an intset comes back whole with cursor 0, as in Redis.
  * - SPOP/SRANDMEMBER pick with Math.random; the order of a multi-member reply is not Redis's.
- * - Propagation: Rexis has no AOF/replication yet. When it lands, SPOP must propagate as Redis does
- *   (SREM per popped member; DEL when the count covers the whole set).
+ * - Propagation (src/server/propagate.ts): SPOP is replicated as SREM of the popped member; SPOP
+ *   with a count as one SREM per popped member (wrapped in MULTI/EXEC), or DEL when the count
+ *   covers the whole set, as Redis 7.0 does.
  * - SRANDMEMBER with a huge negative count writes that many replies, as Redis does; Redis stops
  *   early only when an output-buffer limit closes the client, which Rexis does not enforce yet.
  */
 import type { Client } from "../server/client.ts";
+import { alsoPropagate } from "../server/propagate.ts";
 import type { RValue } from "../store/db.ts";
 import { cmd, type CommandDef, keySpec } from "./types.ts";
 import { eqi, parseI64, parseScanArgs } from "./args.ts";
@@ -225,10 +227,14 @@ function spopWithCount(c: Client, argv: string[]): void {
     const result = unionOf([s], maxIntset(c));
     addMembers(c, result.values(), result.size, true);
     db.removeKey(key);
+    c.propagateArgv = ["DEL", key]; // the whole set went
     c.server.notify("g", "del", key, db.id);
     c.server.signalModifiedKey(db, key);
     return;
   }
+  // Replicated as one SREM per popped member (a transaction), not as SPOP.
+  const server = c.server;
+  c.preventPropagate = true;
   c.addSetLen(count);
   let remaining = size - count;
   if (remaining * SPOP_MOVE_STRATEGY_MUL > count) {
@@ -236,6 +242,7 @@ function spopWithCount(c: Client, argv: string[]): void {
       const m = s.random() as string;
       s.remove(m);
       c.addBulk(m);
+      alsoPropagate(server, db.id, ["SREM", key, m]);
     }
   } else {
     // Move the survivors to a new set (which may start as an intset), reply with the rest.
@@ -247,7 +254,10 @@ function spopWithCount(c: Client, argv: string[]): void {
       fresh.add(m, max);
       s.remove(m);
     }
-    for (const m of s.values()) c.addBulk(m);
+    for (const m of s.values()) {
+      c.addBulk(m);
+      alsoPropagate(server, db.id, ["SREM", key, m]);
+    }
     db.replace(key, fresh as SetObject);
   }
   c.server.signalModifiedKey(db, key);
@@ -264,6 +274,7 @@ function spopCommand(c: Client, argv: string[]): void {
   const s = v as SetObject;
   const m = s.random() as string;
   s.remove(m);
+  c.propagateArgv = ["SREM", key, m];
   c.server.notify("s", "spop", key, db.id);
   c.addBulk(m);
   if (s.size === 0) deleteEmptied(c, key);

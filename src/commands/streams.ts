@@ -12,8 +12,10 @@
  *   new data arrives. A blocked XREADGROUP is woken with an error when its group is destroyed
  *   (-NOGROUP) or its key is deleted or replaced by another type (-UNBLOCKED), as Redis 7.0 does
  *   (the key-deletion signal comes from src/store/db.ts). Timeouts reply a null array.
- * - Replication/AOF rewriting of the commands (XCLAIM propagation, `~` rewritten as `=`) is not
- *   done: there is no propagation yet.
+ * - Propagation (src/server/propagate.ts), as Redis 7.0: XADD carries the ID it used (for `*` and
+ *   `<ms>-*`) and XADD/XTRIM with `~` the exact trim (`=` and the resulting length or first ID);
+ *   XREADGROUP, XCLAIM and XAUTOCLAIM are replicated as idempotent XCLAIM ... FORCE JUSTID LASTID
+ *   commands (plus XGROUP SETID / CREATECONSUMER for NOACK reads and XCLAIM LASTID).
  */
 import type { Client } from "../server/client.ts";
 import type { RValue } from "../store/db.ts";
@@ -22,6 +24,7 @@ import { cmd } from "./types.ts";
 import { eqi, parseI64 } from "./args.ts";
 import { addReplyHelp, addReplySubcommandSyntaxError } from "./command.ts";
 import { blockForKeys, mustNotBlock } from "../server/blocking.ts";
+import { alsoPropagate } from "../server/propagate.ts";
 import {
   Consumer,
   ConsumerGroup,
@@ -228,15 +231,18 @@ function replyWithRange(
   group?: ConsumerGroup,
   consumer?: Consumer,
   noack = false,
+  spi?: [key: string, groupName: string],
 ): number {
   const at = c.deferLen();
   let n = 0;
   const it = s.iterator(start, end, rev);
   const now = group ? Date.now() : 0;
+  let advanced = false;
   while (it.next()) {
     let id: StreamID | undefined;
     if (group) {
       id = it.id();
+      if (id > group.lastId) advanced = true;
       s.groupAdvance(group, id);
     }
     addNodeEntry(c, it.node, it.index);
@@ -253,12 +259,77 @@ function replyWithRange(
         existing.count = 1;
         consumer!.pel.set(id!, existing);
       }
+      // Replicated as an idempotent XCLAIM per delivered entry.
+      if (spi) propagateXclaim(c, spi[0], group, spi[1], formatId(id!), group.pel.get(id!)!);
     }
     n++;
     if (count && n === count) break;
   }
+  // NOACK: the group's new last ID has no XCLAIM to carry it.
+  if (spi && noack && advanced) propagateGroupId(c, spi[0], group!, spi[1]);
   c.setDeferredArray(at, n);
   return n;
+}
+
+/**
+ * streamPropagateXCLAIM: an XCLAIM that recreates this pending entry as it is now, whatever the
+ * replica's state (`XCLAIM key group consumer 0 id TIME ms RETRYCOUNT n FORCE JUSTID LASTID id`).
+ */
+function propagateXclaim(
+  c: Client,
+  key: string,
+  g: ConsumerGroup,
+  groupName: string,
+  id: string,
+  nack: Nack,
+): void {
+  if (c.server.propagation.sinks.length === 0) return;
+  alsoPropagate(c.server, c.db.id, [
+    "XCLAIM",
+    key,
+    groupName,
+    nack.consumer?.name ?? "",
+    "0",
+    id,
+    "TIME",
+    String(nack.time),
+    "RETRYCOUNT",
+    String(nack.count),
+    "FORCE",
+    "JUSTID",
+    "LASTID",
+    formatId(g.lastId),
+  ]);
+}
+
+/** streamPropagateGroupID: XGROUP SETID key group <last ID> ENTRIESREAD <n>. */
+function propagateGroupId(c: Client, key: string, g: ConsumerGroup, groupName: string): void {
+  if (c.server.propagation.sinks.length === 0) return;
+  alsoPropagate(c.server, c.db.id, [
+    "XGROUP",
+    "SETID",
+    key,
+    groupName,
+    formatId(g.lastId),
+    "ENTRIESREAD",
+    String(g.entriesRead),
+  ]);
+}
+
+/** XREADGROUP NOACK creating a consumer: nothing else would create it on a replica. */
+function consumerFor(
+  c: Client,
+  g: ConsumerGroup,
+  name: string,
+  key: string,
+  groupName: string,
+  noack: boolean,
+): Consumer {
+  const found = lookupConsumer(g, name);
+  if (found !== undefined) return found;
+  const cons = createConsumer(c, g, name, key, c.db.id)!;
+  if (noack) alsoPropagate(c.server, c.db.id, ["XGROUP", "CREATECONSUMER", key, groupName, name]);
+  return cons;
 }
 
 /** streamReplyWithRangeFromConsumerPEL: the consumer's own history from `start`. */
@@ -334,11 +405,20 @@ interface AddTrimArgs {
   seqGiven: boolean;
   noMkstream: boolean;
   idPos: number;
+  /** Index of the MAXLEN/MINID value (the `~` is just before it when approx). */
+  trimIdx: number;
 }
 
 /** streamParseAddOrTrimArgsOrReply; null after an error reply. */
 function parseAddTrimArgs(c: Client, argv: string[], xadd: boolean): AddTrimArgs | null {
-  const r: AddTrimArgs = { trim: null, id: null, seqGiven: true, noMkstream: false, idPos: 0 };
+  const r: AddTrimArgs = {
+    trim: null,
+    id: null,
+    seqGiven: true,
+    noMkstream: false,
+    idPos: 0,
+    trimIdx: 0,
+  };
   let limit = 0;
   let limitGiven = false;
   let strategy: "maxlen" | "minid" | null = null;
@@ -364,6 +444,7 @@ function parseAddTrimArgs(c: Client, argv: string[], xadd: boolean): AddTrimArgs
         approx = true;
         i++;
       } else if (more >= 2 && next === "=") i++;
+      r.trimIdx = i + 1;
       if (lo === "maxlen") {
         const v = getLongLong(c, argv[i + 1]);
         if (v === null) return null;
@@ -483,7 +564,31 @@ function xaddCommand(c: Client, argv: string[]): void {
   c.server.notify("t", "xadd", key, db.id);
   c.server.dirty++;
   if (a.trim !== null && s.trim(a.trim)) c.server.notify("t", "xtrim", key, db.id);
+  // Replicated with the trim made exact (`~` → `=` and the resulting length or first ID) and
+  // the ID actually used instead of `*` or `<ms>-*`.
+  let prop: string[] | null = null;
+  if (a.trim !== null && a.trim.approx) prop = exactTrimArgv(argv, a, s);
+  if (a.id === null || !a.seqGiven) {
+    prop ??= argv.slice();
+    prop[a.idPos] = formatId(id);
+  }
+  if (prop !== null) c.propagateArgv = prop;
   db.signalKeyAsReady(key);
+}
+
+/**
+ * streamRewriteApproxSpecifier + streamRewriteTrimArgument: `MAXLEN ~ n` is replicated as
+ * `MAXLEN = <length after the trim>`, `MINID ~ id` as `MINID = <first ID left>` (LIMIT is kept).
+ */
+function exactTrimArgv(argv: string[], a: AddTrimArgs, s: StreamValue): string[] {
+  const prop = argv.slice();
+  prop[a.trimIdx - 1] = "=";
+  prop[a.trimIdx] = a.trim!.strategy === "maxlen"
+    ? String(s.length)
+    : s.length === 0
+    ? "18446744073709551615-18446744073709551615"
+    : formatId(s.firstId);
+  return prop;
 }
 
 function xtrimCommand(c: Client, argv: string[]): void {
@@ -495,6 +600,7 @@ function xtrimCommand(c: Client, argv: string[]): void {
   if (s === undefined) return c.addInt(0);
   const deleted = s.trim(a.trim!);
   if (deleted) {
+    if (a.trim!.approx) c.propagateArgv = exactTrimArgv(argv, a, s);
     c.server.notify("t", "xtrim", key, c.db.id);
     c.server.signalModifiedKey(c.db, key);
     c.server.dirty += deleted;
@@ -574,6 +680,8 @@ interface ReadState {
 
 function xreadCommand(c: Client, argv: string[]): void {
   const xreadgroup = argv[0].length === 10;
+  // XREADGROUP is replicated through the XCLAIMs (and XGROUP commands) it queues.
+  if (xreadgroup) c.preventPropagate = true;
   let timeout = -1;
   let count = 0;
   let streamsArg = 0;
@@ -631,7 +739,6 @@ function xreadCommand(c: Client, argv: string[]): void {
   if (xreadgroup && groupName === null) {
     return c.addError("ERR Missing GROUP option for XREADGROUP");
   }
-  const db = c.db;
   const ids: StreamID[] = [];
   const groups: ConsumerGroup[] = [];
   for (let k = 0; k < nstreams; k++) {
@@ -695,9 +802,9 @@ function xreadCommand(c: Client, argv: string[]): void {
     const start = idIncr(gt) ?? ID_MIN;
     if (groupName !== null) {
       const g = groups[k];
-      const cons = lookupOrCreateConsumer(c, g, consumerName, key, db.id);
+      const cons = consumerFor(c, g, consumerName, key, groupName, noack);
       if (history) replyFromConsumerPel(c, s, start, count, cons);
-      else replyWithRange(c, s, start, ID_MAX, count, false, g, cons, noack);
+      else replyWithRange(c, s, start, ID_MAX, count, false, g, cons, noack, [key, groupName]);
       c.server.dirty++;
     } else replyWithRange(c, s, start, ID_MAX, count, false);
   }
@@ -749,13 +856,14 @@ function serveBlockedRead(c: Client, key: string, st: ReadState): boolean {
   c.server.cmdTime = Date.now();
   const start = idIncr(gt) ?? ID_MIN;
   let cons: Consumer | undefined;
-  if (g !== undefined) cons = lookupOrCreateConsumer(c, g, st.consumer, key, c.db.id);
+  if (g !== undefined) cons = consumerFor(c, g, st.consumer, key, st.group!, st.noack);
   if (c.resp === 2) {
     c.addArrayLen(1);
     c.addArrayLen(2);
   } else c.addMapLen(1);
   c.addBulk(key);
-  replyWithRange(c, v, start, ID_MAX, st.count, false, g, cons, st.noack);
+  const spi: [string, string] | undefined = g !== undefined ? [key, st.group!] : undefined;
+  replyWithRange(c, v, start, ID_MAX, st.count, false, g, cons, st.noack, spi);
   return true;
 }
 
@@ -1064,6 +1172,8 @@ function xclaimCommand(c: Client, argv: string[]): void {
     if (p === null) break;
     ids.push(p.id);
   }
+  // XCLAIM is replicated as the normalized XCLAIMs it queues (with the IDs as given).
+  c.preventPropagate = true;
   const now = Date.now();
   let deliveryTime = -1;
   let retryCount = -1;
@@ -1092,17 +1202,24 @@ function xclaimCommand(c: Client, argv: string[]): void {
       lastId = id;
     } else return c.addError(`ERR Unrecognized XCLAIM option '${opt}'`);
   }
-  if (lastId > g.lastId) g.lastId = lastId;
+  let propagateLastId = false;
+  if (lastId > g.lastId) {
+    g.lastId = lastId;
+    propagateLastId = true;
+  }
   if (deliveryTime !== -1) {
     if (deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
   } else deliveryTime = now;
   let cons: Consumer | undefined;
   const at = c.deferLen();
   let n = 0;
-  for (const id of ids) {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
     let nack = g.pel.get(id);
     if (!s.exists(id)) {
       if (nack !== undefined) {
+        propagateXclaim(c, key, g, argv[2], argv[5 + i], nack);
+        propagateLastId = false;
         c.server.dirty++;
         g.pel.delete(id);
         nack.consumer?.pel.delete(id);
@@ -1123,6 +1240,12 @@ function xclaimCommand(c: Client, argv: string[]): void {
     if (justid) c.addBulk(formatId(id));
     else addEntryById(c, s, id);
     n++;
+    propagateXclaim(c, key, g, argv[2], argv[5 + i], nack);
+    propagateLastId = false;
+    c.server.dirty++;
+  }
+  if (propagateLastId) {
+    propagateGroupId(c, key, g, argv[2]);
     c.server.dirty++;
   }
   c.setDeferredArray(at, n);
@@ -1164,6 +1287,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
   if (g === undefined || s === undefined) {
     return c.addError(`NOGROUP No such key '${key}' or consumer group '${argv[2]}'`);
   }
+  c.preventPropagate = true; // replicated as the XCLAIMs it queues
   let attempts = count * 10;
   const now = Date.now();
   let cons: Consumer | undefined;
@@ -1174,6 +1298,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
     const id = cur;
     const nack = g.pel.get(id)!;
     if (!s.exists(id)) {
+      propagateXclaim(c, key, g, argv[2], formatId(id), nack);
       c.server.dirty++;
       g.pel.delete(id);
       nack.consumer?.pel.delete(id);
@@ -1191,6 +1316,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
     assignNack(id, nack, cons);
     claimed.push(id);
     count--;
+    propagateXclaim(c, key, g, argv[2], formatId(id), nack);
     c.server.dirty++;
   }
   c.addArrayLen(3);

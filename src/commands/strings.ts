@@ -27,6 +27,7 @@
  * proto-max-bulk-len; APPEND/SETRANGE past that reply the proto-max-bulk-len error.
  */
 import type { Client } from "../server/client.ts";
+import { lazyfree } from "../server/propagate.ts";
 import type { RValue } from "../store/db.ts";
 import { type ArgDoc, cmd, type CommandDef, keySpec } from "./types.ts";
 import { I64_MAX, I64_MIN, parseI64, parseInteger } from "./args.ts";
@@ -253,6 +254,8 @@ function setGeneric(
   c.server.notify("$", "set", key, db.id);
   if (when > 0) {
     db.setExpire(key, when);
+    // Propagated as SET key value PXAT <ms> (the flags are dropped).
+    c.propagateArgv = ["SET", key, val, "PXAT", String(when)];
     c.server.notify("g", "expire", key, db.id);
   }
   if (!(flags & F_GET)) {
@@ -290,6 +293,10 @@ function setCommand(c: Client, argv: string[]): void {
     if (when < 0) return;
   }
   setGeneric(c, flags, key, argv[2], when, false);
+  // Propagated without GET (Redis drops every "get" past the value).
+  if (flags & F_GET && when === 0) {
+    c.propagateArgv = argv.filter((a, j) => j < 3 || a.length !== 3 || a.toLowerCase() !== "get");
+  }
 }
 
 function setnxCommand(c: Client, argv: string[]): void {
@@ -348,16 +355,19 @@ function getexCommand(c: Client, argv: string[]): void {
   if (flags & (F_EXAT | F_PXAT) && when <= c.server.cmdTime) {
     // An absolute time already past: the key goes now.
     db.removeKey(key);
+    c.propagateArgv = [lazyfree(c.server, "expire") ? "UNLINK" : "DEL", key];
     c.server.signalModifiedKey(db, key);
     c.server.notify("g", "del", key, db.id);
     c.server.dirty++;
   } else if (when > 0) {
     db.setExpire(key, when);
+    c.propagateArgv = ["PEXPIREAT", key, String(when)];
     c.server.signalModifiedKey(db, key);
     c.server.notify("g", "expire", key, db.id);
     c.server.dirty++;
   } else if (flags & F_PERSIST) {
     if (db.persist(key)) {
+      c.propagateArgv = ["PERSIST", key];
       c.server.signalModifiedKey(db, key);
       c.server.notify("g", "persist", key, db.id);
       c.server.dirty++;
@@ -373,6 +383,7 @@ function getdelCommand(c: Client, argv: string[]): void {
   addStringValue(c, v);
   const db = c.db;
   db.removeKey(key);
+  c.propagateArgv = [lazyfree(c.server, "user-del") ? "UNLINK" : "DEL", key];
   c.server.signalModifiedKey(db, key);
   c.server.notify("g", "del", key, db.id);
   c.server.dirty++;
@@ -384,6 +395,7 @@ function getsetCommand(c: Client, argv: string[]): void {
   storeKey(c, key, argv[2], false);
   c.server.notify("$", "set", key, c.db.id);
   c.server.dirty++;
+  c.propagateArgv = ["SET", key, argv[2]];
 }
 
 function mgetCommand(c: Client, argv: string[]): void {
@@ -499,6 +511,8 @@ function incrbyfloatCommand(c: Client, argv: string[]): void {
   c.server.notify("$", "incrbyfloat", key, c.db.id);
   c.server.dirty++;
   c.addBulk(s);
+  // Replicated as SET with the final value (no float formatting differences on replay).
+  c.propagateArgv = ["SET", key, s, "KEEPTTL"];
 }
 
 // ---- APPEND, STRLEN, GETRANGE, SETRANGE -------------------------------------------------------

@@ -21,13 +21,14 @@
  * - ZRANDMEMBER picks with Math.random (the whole-zset case replies tail first, as Redis does).
  * - Lex ranges over members with different scores: Redis's answer depends on its skip list's
  *   random levels; here it is a binary search over the (score, member) order.
- * Not yet: BZMPOP, BZPOPMIN, BZPOPMAX and ZMPOP are not rewritten as ZPOPMIN/ZPOPMAX for
- * propagation (there is no AOF or replication yet).
+ * - Propagation (src/server/propagate.ts): ZMPOP, BZPOPMIN/BZPOPMAX and BZMPOP are replicated as
+ *   ZPOPMIN/ZPOPMAX key [count] (count capped at the zset's size), when served at once or later.
  *
  * The table rows at the bottom (flags, key specs, COMMAND DOCS texts) must match redis-server's
  * COMMAND INFO / COMMAND DOCS byte for byte; they were checked against a live 7.0.15.
  */
 import type { Client } from "../server/client.ts";
+import { alsoPropagate } from "../server/propagate.ts";
 import type { RValue } from "../store/db.ts";
 import { cmd, type CommandDef, keySpec } from "./types.ts";
 import { eqi, parseDouble, parseI64, parseScanArgs, strtod } from "./args.ts";
@@ -1084,7 +1085,24 @@ function parseMpop(c: Client, argv: string[], numIdx: number): [string[], number
 function zmpopCommand(c: Client, argv: string[]): void {
   const p = parseMpop(c, argv, 1);
   if (p === null) return;
-  zpopGeneric(c, p[0], p[1], true, p[2], true, true);
+  // The zset's size before the pop (for the replicated count): lookups below are the same.
+  let len = 0;
+  for (const k of p[0]) {
+    const v = c.db.peek(k);
+    if (v instanceof ZSet) {
+      len = v.size;
+      break;
+    } else if (v !== undefined) break;
+  }
+  const key = zpopGeneric(c, p[0], p[1], true, p[2], true, true);
+  if (key !== null) c.propagateArgv = zpopPropagation(key, p[1], p[2], len);
+}
+
+/** How a ZMPOP/BZPOP* pop is replicated: ZPOPMIN|ZPOPMAX key [min(count, size)]. */
+function zpopPropagation(key: string, where: number, count: number, len: number): string[] {
+  const argv = [where === MAX ? "ZPOPMAX" : "ZPOPMIN", key];
+  if (count !== -1) argv.push(String(count > len ? len : count));
+  return argv;
 }
 
 // ---- blocking pops -----------------------------------------------------------------------------
@@ -1105,6 +1123,7 @@ function blockingZpop(
     if (v === undefined) continue;
     if (notZset(c, v)) return;
     if ((v as ZSet).size === 0) continue;
+    c.propagateArgv = zpopPropagation(key, where, count, (v as ZSet).size);
     zpopGeneric(c, [key], where, true, count, nested, nilWhenEmpty);
     return;
   }
@@ -1115,6 +1134,7 @@ function blockingZpop(
   blockForKeys(c, keys, timeout, (bc, key) => {
     const v = bc.db.lookupWrite(key);
     if (!(v instanceof ZSet) || v.size === 0) return false;
+    alsoPropagate(bc.server, bc.db.id, zpopPropagation(key, where, count, v.size));
     zpopGeneric(bc, [key], where, true, count, nested, nilWhenEmpty);
     return true;
   }, (bc) => bc.addNullArray());

@@ -601,6 +601,8 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   bool("replica-ignore-maxmemory", true, { alias: "slave-ignore-maxmemory" }),
   // LAZY FREEING
   bool("lazyfree-lazy-eviction", false),
+  bool("lazyfree-lazy-expire", false),
+  bool("lazyfree-lazy-server-del", false),
   bool("lazyfree-lazy-user-del", false),
   bool("lazyfree-lazy-user-flush", false),
   // REPLICATION (no replication yet: these only keep their value, as Redis does without replicas)

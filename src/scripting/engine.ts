@@ -36,6 +36,7 @@ import {
   type CommandDef,
 } from "../commands/types.ts";
 import { EVICT_FAIL, OOM_ERROR } from "../server/evict.ts";
+import { holdPropagation, PROPAGATE_ALL, releasePropagation } from "../server/propagate.ts";
 import { REDIS_COMPAT_VERSION as REDIS_VERSION } from "../server/version.ts";
 import { LAZY_LIBS } from "./prelude.lua.ts";
 import {
@@ -187,6 +188,11 @@ export class ScriptEngine {
     });
     lua.defineFunction("__setresp", (l) => {
       this.sc.resp = l.toNum(1) as 2 | 3;
+      return 0;
+    });
+    // redis.set_repl: where the commands run from now on are propagated (AOF and/or replicas).
+    lua.defineFunction("__setrepl", (l) => {
+      this.sc.propagateTargets = l.toNum(1);
       return 0;
     });
     lua.defineFunction("__aclcheck", (l) => {
@@ -668,6 +674,8 @@ export class ScriptEngine {
     const l = this.lua;
     const server = this.server;
     const T = this.#co;
+    // Effects replication: the commands the script runs are propagated, never the script itself.
+    c.preventPropagate = true;
     l.L = T;
     let nargs = 1;
     try {
@@ -716,6 +724,7 @@ export class ScriptEngine {
     const sc = this.sc;
     sc.db = c.db;
     sc.resp = 2;
+    sc.propagateTargets = PROPAGATE_ALL;
     this.inHandler = false;
     const threshold = this.#threshold;
     // The count hook stays on the coroutine between scripts (it does nothing outside one).
@@ -761,6 +770,8 @@ export class ScriptEngine {
         server.busyScriptError = "BUSY Redis is busy running a script. You can only call " +
           (ctx.evalMode ? "SCRIPT KILL" : "FUNCTION KILL") + " or SHUTDOWN NOSAVE.";
         ctx.caller.blocked = true;
+        // The whole run stays one propagated unit (one MULTI/EXEC) across its slices.
+        holdPropagation(server);
       }
       setTimeout(() => this.#slice(ctx, 0), 0);
       return;
@@ -793,6 +804,7 @@ export class ScriptEngine {
     if (busy) {
       server.busyScriptError = null;
       c.blocked = false;
+      releasePropagation(server);
       if (server.readyDbs.size !== 0) handleClientsBlockedOnKeys(server);
       resumeClient(c);
     }

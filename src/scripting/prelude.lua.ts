@@ -168,6 +168,7 @@ redis.set_repl = function(...)
   if type(v) ~= "number" or v < 0 or v > 3 then
     error(mkerr("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."), 0)
   end
+  __setrepl(v)
 end
 redis.replicate_commands = function() return true end
 redis.acl_check_cmd = function(...)

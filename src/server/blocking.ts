@@ -39,6 +39,7 @@ import { resumeClient } from "./conn.ts";
 import { recordCommandLatency } from "./latency.ts";
 import { trackingServeEnd, trackingServeStart } from "./tracking.ts";
 import { CMD_SKIP_SLOWLOG } from "../commands/types.ts";
+import { holdPropagation, releasePropagation } from "./propagate.ts";
 
 /** Writes the reply for data now at `key`; false when this client cannot be served by it. */
 export type ServeFn = (c: Client, key: string) => boolean;
@@ -319,7 +320,14 @@ function serveKey(server: Server, db: Db, key: string, served: Client[]): void {
     // Tracking: invalidations for the receiver wait until it has its reply (Redis's afterCommand).
     const tracked = server.trackingClients !== 0;
     const prev = tracked ? trackingServeStart(c) : null;
-    const ok = st.serve(c, key);
+    // What serving queues (LPOP for a BLPOP, LMOVE for a BLMOVE...) is flushed per client.
+    holdPropagation(server);
+    let ok = false;
+    try {
+      ok = st.serve(c, key);
+    } finally {
+      releasePropagation(server);
+    }
     if (ok) dropIfRepliesOff(c, out);
     if (tracked) trackingServeEnd(c, prev);
     if (!ok) continue;

@@ -64,11 +64,18 @@ export class Client extends ReplyWriter {
   originalArgv: string[] | null = null;
   /**
    * Propagation (src/server/propagate.ts), reset by call() around each handler while a sink
-   * listens: the command as it must be replayed (EXPIRE → PEXPIREAT...), or true to propagate
-   * nothing for it (the handler queued its own commands with alsoPropagate).
+   * listens: the command as it must be replayed (EXPIRE → PEXPIREAT...); `preventPropagate`
+   * propagates nothing for it (the handler queued its own commands with alsoPropagate).
    */
   propagateArgv: string[] | null = null;
   preventPropagate = false;
+  /**
+   * Targets the command is propagated to although it changed nothing (Redis's
+   * forceCommandPropagation): FLUSHALL on empty dbs (AOF and replicas), PUBLISH (replicas). 0: none.
+   */
+  forcePropagate = 0;
+  /** Where the command itself goes (AOF, replicas): narrowed by redis.set_repl in scripts. */
+  propagateTargets = 3;
   blockedArgv: string[] | null = null;
   blockedUs = 0;
   /** Kill reason waiting to be logged. */

@@ -26,7 +26,7 @@ import { execCommandAbort, isExec, queueMultiCommand, runsInsideMulti } from "./
 import { OOM_ERROR, refreshWrittenKeys, rejectForOom } from "./evict.ts";
 import { trackingCallEnd, trackingCallStart, trackingCommandRejected } from "./tracking.ts";
 import { aclDenialError } from "./acl.ts";
-import { alsoPropagate, propagatePending } from "./propagate.ts";
+import { alsoPropagate, PROPAGATE_ALL, propagatePending } from "./propagate.ts";
 
 /**
  * Reply an error for a command refused before it ran (counts rejected_calls). Inside MULTI the
@@ -332,24 +332,8 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
     server.beforeWrite(c, cmd, argv);
   }
   // Propagation (src/server/propagate.ts): only while a sink (AOF, replicas) listens.
-  const prop = server.propagation;
-  const propagating = prop.sinks.length !== 0;
-  const dirtyBefore = server.dirty;
-  if (propagating) {
-    prop.depth++;
-    c.propagateArgv = null;
-    c.preventPropagate = false;
-  }
-  cmd.handler!(c, argv);
-  if (propagating) {
-    prop.depth--;
-    if (server.dirty !== dirtyBefore && !c.preventPropagate) {
-      alsoPropagate(server, c.db.id, c.propagateArgv ?? argv);
-    }
-    c.propagateArgv = null;
-    c.preventPropagate = false;
-    if (prop.depth === 0) propagatePending(server);
-  }
+  if (server.propagation.sinks.length !== 0) callPropagating(c, cmd, argv);
+  else cmd.handler!(c, argv);
   if (server.evictor.maxmemory !== 0 && (cmd.flagBits! & CMD_WRITE) !== 0) {
     refreshWrittenKeys(c, cmd, argv);
   }
@@ -394,4 +378,44 @@ export function call(c: Client, cmd: CommandDef, argv: string[]): void {
   if (tracked) trackingCallEnd(c, cmd, argv, prevCurrent);
   // Serve clients blocked on keys this command made ready (not inside EXEC: after it).
   if (server.readyDbs.size !== 0 && !server.inExec) handleClientsBlockedOnKeys(server);
+}
+
+/**
+ * Run the handler while a sink listens (src/server/propagate.ts): queue the command as executed
+ * (or its rewrite) when it changed the dataset, and flush at the outermost call. The client's
+ * propagation flags are restored afterwards (EXEC runs its commands on the same client).
+ */
+const TOUCHES_ARBITRARY_KEYS = new Set(["scan", "randomkey"]);
+
+function callPropagating(c: Client, cmd: CommandDef, argv: string[]): void {
+  const server = c.server;
+  const prop = server.propagation;
+  const prevArgv = c.propagateArgv;
+  const prevPrevent = c.preventPropagate;
+  const prevForce = c.forcePropagate;
+  c.propagateArgv = null;
+  c.preventPropagate = false;
+  c.forcePropagate = 0;
+  const dirtyBefore = server.dirty;
+  prop.depth++;
+  let ok = false;
+  try {
+    cmd.handler!(c, argv);
+    ok = true;
+  } finally {
+    prop.depth--;
+    // A handler that threw propagates what it queued, not itself.
+    if (ok && !c.preventPropagate && !isExec(cmd)) {
+      const targets = ((server.dirty > dirtyBefore ? PROPAGATE_ALL : 0) | c.forcePropagate) &
+        c.propagateTargets;
+      if (targets !== 0) alsoPropagate(server, c.db.id, c.propagateArgv ?? argv, targets);
+    }
+    c.propagateArgv = prevArgv;
+    c.preventPropagate = prevPrevent;
+    c.forcePropagate = prevForce;
+    // SCAN/RANDOMKEY run directly: the DELs of the expired keys they met are not a transaction.
+    if (prop.depth === 0) {
+      propagatePending(server, !(cmd.parent === undefined && TOUCHES_ARBITRARY_KEYS.has(cmd.name)));
+    }
+  }
 }

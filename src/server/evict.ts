@@ -41,6 +41,7 @@ import { countDb, memPolicy, refreshObject } from "../store/accounting.ts";
 import { lfuDecrAndReturn } from "../store/lfu.ts";
 import { getHeapStatistics } from "node:v8";
 import { purgeMemory } from "./memory.ts";
+import { lazyfree, propagateNow } from "./propagate.ts";
 
 export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -394,6 +395,9 @@ export class Evictor {
     server.stats.evictedKeys++;
     server.signalModifiedKey(db, key);
     server.notify("e", "evicted", key, db.id);
+    if (server.propagation.sinks.length !== 0) {
+      propagateNow(server, db.id, [lazyfree(server, "eviction") ? "UNLINK" : "DEL", key]);
+    }
     return freed;
   }
 

@@ -35,7 +35,7 @@ import {
 import { NOTIFY_BIT_BY_CODE } from "./notify.ts";
 import { Acl } from "./acl.ts";
 import { clientInfoString } from "../commands/client.ts";
-import { Propagation } from "./propagate.ts";
+import { lazyfree, propagateDeletion, Propagation } from "./propagate.ts";
 import {
   discardTransaction,
   touchAllWatchedKeysInDb,
@@ -301,6 +301,9 @@ export class Server {
     // As Redis's deleteExpiredKeyAndPropagate: "expired" event, modified-key signal; no dirty++.
     this.notify("x", "expired", key, db.id);
     this.signalModifiedKey(db, key, false);
+    if (this.propagation.sinks.length !== 0) {
+      propagateDeletion(this, db.id, key, lazyfree(this, "expire"));
+    }
   }
 
   /**
