@@ -9,7 +9,7 @@
  *   while BGSAVE runs on the small-keys dataset.
  *
  * `deno run -A bench/rdb.ts [keys=1000000] [--runs 3] [--bgsave] [--only small|coll]`
- * Reference redis-server ports: 7300-7399.
+ * Reference redis-server ports: 7950-7999.
  */
 import { RespConn, type RunningServer, startServer } from "../tests/helpers.ts";
 import { encodeCommand } from "../src/protocol/decode.ts";
@@ -34,7 +34,7 @@ interface Srv {
   stop(): Promise<void>;
 }
 
-let redisPort = 7300 + Math.floor(Math.random() * 50);
+let redisPort = 7950 + Math.floor(Math.random() * 25);
 
 async function startRedis(dir: string): Promise<Srv> {
   const port = redisPort++;

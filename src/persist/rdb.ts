@@ -753,23 +753,40 @@ export function rdbLoadObject(r: RdbReader, t: number): RValue {
       return l;
     }
     case RDB_TYPE_SET: {
+      // Built directly (no array of members): duplicates show as a size that did not grow.
       const n = r.len();
-      const members: string[] = [];
-      for (let i = 0; i < n; i++) members.push(r.string());
-      return makeSet(members, r);
+      if (n === 0) throw new FormatError("Empty set");
+      const set = new Set<string>();
+      let intset = n <= r.limits.setMaxIntset;
+      for (let i = 0; i < n; i++) {
+        const m = r.string();
+        set.add(m);
+        if (set.size !== i + 1) throw new FormatError("Duplicate set members detected");
+        if (intset && !isIntMember(m)) intset = false;
+      }
+      return new SetObject(intset, set);
     }
     case RDB_TYPE_SET_INTSET:
       return makeSet(intsetDecode(r.stringBytes()), r);
     case RDB_TYPE_ZSET:
     case RDB_TYPE_ZSET_2: {
       const n = r.len();
+      if (n === 0) throw new FormatError("Empty zset");
       const members: string[] = [];
       const scores: number[] = [];
+      let maxLen = 0;
       for (let i = 0; i < n; i++) {
-        members.push(r.string());
-        scores.push(t === RDB_TYPE_ZSET_2 ? r.f64() : r.textDouble());
+        const m = r.string();
+        const sc = t === RDB_TYPE_ZSET_2 ? r.f64() : r.textDouble();
+        if (Number.isNaN(sc)) throw new FormatError("Zset with NAN score detected");
+        members.push(m);
+        scores.push(sc);
+        if (m.length > maxLen) maxLen = m.length;
       }
-      return makeZset(members, scores, r);
+      const z = ZSet.fromLoad(members, scores);
+      if (z === null) throw new FormatError("Duplicate zset fields detected");
+      if (n <= r.limits.zsetMaxEntries && maxLen <= r.limits.zsetMaxValue) z.convertToListpack();
+      return z;
     }
     case RDB_TYPE_ZSET_ZIPLIST:
       return pairsToZset(ziplistDecode(r.stringBytes()), r);
@@ -777,9 +794,19 @@ export function rdbLoadObject(r: RdbReader, t: number): RValue {
       return pairsToZset(lpDecode(r.stringBytes()), r);
     case RDB_TYPE_HASH: {
       const n = r.len();
-      const pairs: string[] = [];
-      for (let i = 0; i < n; i++) pairs.push(r.string(), r.string());
-      return makeHash(pairs, r);
+      if (n === 0) throw new FormatError("Empty hash");
+      const map = new Map<string, string>();
+      let maxLen = 0;
+      for (let i = 0; i < n; i++) {
+        const f = r.string();
+        const v = r.string();
+        map.set(f, v);
+        if (map.size !== i + 1) throw new FormatError("Duplicate hash fields detected");
+        if (f.length > maxLen) maxLen = f.length;
+        if (v.length > maxLen) maxLen = v.length;
+      }
+      // Over either limit the hash is (or becomes, hashTypeConvert after load) a hash table.
+      return new HashObject(map, n <= r.limits.hashMaxEntries && maxLen <= r.limits.hashMaxValue);
     }
     case RDB_TYPE_HASH_ZIPMAP:
       return makeHash(zipmapDecode(r.stringBytes()), r);

@@ -10,7 +10,7 @@
 import type { Server } from "../server/server.ts";
 import type { Db, RValue } from "../store/db.ts";
 import { REDIS_COMPAT_VERSION } from "../server/version.ts";
-import { FormatError } from "./bytes.ts";
+import { bytesToStrRelease, FormatError } from "./bytes.ts";
 import { crc64Bytes, crc64Init, crc64Update } from "./crc64.ts";
 import {
   RDB_OPCODE_AUX,
@@ -295,6 +295,7 @@ export function rdbLoadBytes(server: Server, b: Uint8Array): LoadResult {
     let expire = -1;
     let lfuFreq = -1;
     let lruIdle = -1;
+    const lfuPolicy = server.config.getString("maxmemory-policy").includes("lfu");
     for (;;) {
       const t = r.u8();
       if (t === RDB_OPCODE_EXPIRETIME) {
@@ -343,18 +344,15 @@ export function rdbLoadBytes(server: Server, b: Uint8Array): LoadResult {
       if (expire !== -1 && expire < now) {
         res.keysExpired++;
       } else {
-        const before = db.size;
-        db.set(key, val);
-        if (db.size === before) {
-          throw new FormatError(`RDB has duplicated key '${key}' in DB ${db.id}`);
-        }
-        if (expire !== -1) db.setExpire(key, expire);
-        if (lfuFreq >= 0 && server.config.getString("maxmemory-policy").includes("lfu")) {
-          db.setLru(key, (Math.floor(now / 60000) & 0xffff) << 8 | lfuFreq);
+        let lru = -1;
+        if (lfuFreq >= 0 && lfuPolicy) {
+          lru = (Math.floor(now / 60000) & 0xffff) << 8 | lfuFreq;
         } else if (lruIdle >= 0) {
-          let abs = (Math.floor(now / 1000) & 0xffffff) - lruIdle;
-          if (abs < 0) abs += 0xffffff;
-          db.setLru(key, abs);
+          lru = (Math.floor(now / 1000) & 0xffffff) - lruIdle;
+          if (lru < 0) lru += 0xffffff;
+        }
+        if (!db.loadSet(key, val, expire, lru)) {
+          throw new FormatError(`RDB has duplicated key '${key}' in DB ${db.id}`);
         }
         res.keysLoaded++;
       }
@@ -387,6 +385,9 @@ export function rdbLoadBytes(server: Server, b: Uint8Array): LoadResult {
   } catch (e) {
     if (e instanceof FormatError) throw new RdbLoadError(r.pos, e.message);
     throw e;
+  } finally {
+    // bytesToStr keeps the last arrays it read: let the file image go.
+    bytesToStrRelease();
   }
   res.end = r.pos;
   return res;

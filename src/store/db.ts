@@ -364,6 +364,27 @@ export class Db {
     }
   }
 
+  /**
+   * RDB load (src/persist/rdb_file.ts): add a key that must be new, with its expire (-1: none) and
+   * its LRU/LFU field (-1: the current clock). No notification, copy-on-write or cursor report
+   * (none applies while loading). Returns false, changing nothing, when the key already exists.
+   */
+  loadSet(key: string, v: RValue, expire: number, lru: number): boolean {
+    const ks = this.ks;
+    if (ks.map.has(key)) return false;
+    const i = ks.alloc(
+      v,
+      lru >= 0 ? lru : memPolicy.lfu ? lfuInit(this.hooks.now()) : this.hooks.lruClock(),
+    );
+    ks.map.set(key, i);
+    if (memPolicy.accounting) this.bytes += KEY_OVERHEAD + strBytes(key) + valueCost(v);
+    if (expire !== -1) {
+      ks.addVolatile(key, i, expire);
+      if (memPolicy.accounting) this.bytes += EXPIRE_COST;
+    }
+    return true;
+  }
+
   /** Overwrite the value of an existing key in place, keeping its TTL. */
   replace(key: string, v: RValue): void {
     const ks = this.ks;

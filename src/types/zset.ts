@@ -122,6 +122,37 @@ export class ZSet implements RObject {
     this.#treeInsert(score, member);
   }
 
+  /**
+   * RDB load: a new (skiplist) zset from the pairs as read; null when a member repeats. Redis
+   * writes members greatest first: a strictly ordered input (either way) builds the tree bottom
+   * up, leaves ¾ full; any other order is inserted one by one.
+   */
+  static fromLoad(members: string[], scores: number[]): ZSet | null {
+    const z = new ZSet(false);
+    const d = z.dict;
+    const n = members.length;
+    for (let i = 0; i < n; i++) {
+      d.set(members[i], scores[i]);
+      if (d.size !== i + 1) return null;
+    }
+    let desc = true;
+    let asc = true;
+    for (let i = 1; i < n && (desc || asc); i++) {
+      if (!keyLess(scores[i], members[i], scores[i - 1], members[i - 1])) desc = false;
+      if (!keyLess(scores[i - 1], members[i - 1], scores[i], members[i])) asc = false;
+    }
+    if (!desc && !asc) {
+      for (let i = 0; i < n; i++) z.#treeInsert(scores[i], members[i]);
+      return z;
+    }
+    if (!asc) {
+      members.reverse();
+      scores.reverse();
+    }
+    z.#root = buildTree(members, scores);
+    return z;
+  }
+
   /** Remove a member; false when absent. */
   remove(member: string): boolean {
     const s = this.dict.get(member);
@@ -406,6 +437,57 @@ function childFor(p: Inner, score: number, member: string): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** Leaves then inner levels over sorted pairs, each node about ¾ full (within MIN..MAX). */
+function buildTree(members: string[], scores: number[]): Node {
+  const n = members.length;
+  const nLeaves = Math.max(1, Math.ceil(n / ((LEAF_MAX * 3) >> 2)));
+  let level: Node[] = [];
+  let counts: number[] = [];
+  let firstS: number[] = [];
+  let firstM: string[] = [];
+  let prev: Leaf | null = null;
+  for (let k = 0; k < nLeaves; k++) {
+    const a = Math.floor((k * n) / nLeaves);
+    const b = Math.floor(((k + 1) * n) / nLeaves);
+    const leaf = new Leaf();
+    leaf.s = scores.slice(a, b);
+    leaf.m = members.slice(a, b);
+    leaf.prev = prev;
+    if (prev !== null) prev.next = leaf;
+    prev = leaf;
+    level.push(leaf);
+    counts.push(b - a);
+    firstS.push(scores[a]);
+    firstM.push(members[a]);
+  }
+  while (level.length > 1) {
+    const c = level.length;
+    const groups = Math.ceil(c / ((INNER_MAX * 3) >> 2));
+    const up: Node[] = [];
+    const upCounts: number[] = [];
+    const upS: number[] = [];
+    const upM: string[] = [];
+    for (let g = 0; g < groups; g++) {
+      const a = Math.floor((g * c) / groups);
+      const b = Math.floor(((g + 1) * c) / groups);
+      const p = new Inner();
+      p.c = level.slice(a, b);
+      p.n = counts.slice(a, b);
+      p.ks = firstS.slice(a + 1, b);
+      p.km = firstM.slice(a + 1, b);
+      up.push(p);
+      upCounts.push(sum(p.n));
+      upS.push(firstS[a]);
+      upM.push(firstM[a]);
+    }
+    level = up;
+    counts = upCounts;
+    firstS = upS;
+    firstM = upM;
+  }
+  return level[0];
 }
 
 function sum(a: number[]): number {
