@@ -103,7 +103,16 @@ Deno.test("Db.loadSet: new keys with expire and clock; a duplicate changes nothi
   assertEquals(db.getExpire("a"), undefined);
   assertEquals(db.getExpire("b"), 9_000_000);
   assertEquals(db.volatileSize, 1);
+  db.set("c", "3");
+  db.removeKey("a"); // a free slot below
   assert(!db.loadSet("b", "other", -1, -1));
+  assert(!db.loadSet("c", "other", 1, 5));
+  assertEquals(db.peek("c"), "3");
+  assertEquals(db.getExpire("c"), undefined);
+  assert(db.loadSet("a", "again", -1, -1));
+  assertEquals(db.peek("a"), "again");
+  assertEquals(db.size, 3);
+  db.removeKey("a");
   assertEquals(db.size, 2);
   assertEquals(db.peek("b"), "2");
   assertEquals(db.getExpire("b"), 9_000_000);

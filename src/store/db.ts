@@ -371,12 +371,25 @@ export class Db {
    */
   loadSet(key: string, v: RValue, expire: number, lru: number): boolean {
     const ks = this.ks;
-    if (ks.map.has(key)) return false;
+    const map = ks.map;
+    const n = map.size;
     const i = ks.alloc(
       v,
       lru >= 0 ? lru : memPolicy.lfu ? lfuInit(this.hooks.now()) : this.hooks.lruClock(),
     );
-    ks.map.set(key, i);
+    map.set(key, i); // one lookup: a duplicate shows as a size that did not grow
+    if (map.size === n) {
+      // Put the key back on its slot: the one allocated slot no key points to (a refused file
+      // only, so a scan is fine).
+      const used = new Uint8Array(ks.vals.length);
+      for (const j of map.values()) used[j] = 1;
+      for (const j of ks.free) used[j] = 1;
+      let old = 0;
+      while (used[old] === 1) old++;
+      map.set(key, old);
+      ks.release(i);
+      return false;
+    }
     if (memPolicy.accounting) this.bytes += KEY_OVERHEAD + strBytes(key) + valueCost(v);
     if (expire !== -1) {
       ks.addVolatile(key, i, expire);
