@@ -24,14 +24,7 @@ import type { Client } from "../server/client.ts";
 import type { CommandDef } from "../commands/types.ts";
 import { getKeyPositions } from "../commands/table.ts";
 import type { Db, Keyspace, RValue } from "../store/db.ts";
-import {
-  newSerializer,
-  rdbLoadBytes,
-  RdbLoadError,
-  rdbSaveFile,
-  RdbSerializer,
-} from "./rdb_file.ts";
-import { RDB_OPCODE_SELECTDB } from "./rdb.ts";
+import { newSerializer, rdbLoadBytes, RdbLoadError, rdbSaveFile } from "./rdb_file.ts";
 
 export const MISCONF_ERROR =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
