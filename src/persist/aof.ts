@@ -142,6 +142,8 @@ export class Aof {
   #lastWriteErrorLog = 0;
   /** BGREWRITEAOF state. */
   rewrite: BgSave | null = null;
+  /** The running rewrite's stand-in child process (see #spawnChild), null without one. */
+  #child: Deno.ChildProcess | null = null;
   #rewritePreamble = true;
   rewriteScheduled = false;
   rewriteTimeStart = -1;
@@ -632,6 +634,7 @@ export class Aof {
     if (b.length === 0) return AofLoad.Empty;
     const loader = new AofLoader(this.server, b, name);
     this.loading = true;
+    this.server.loading = true;
     try {
       if (b.length >= 5 && String.fromCharCode(...b.subarray(0, 5)) === "REDIS") {
         const oldStyle = name === this.#filename;
@@ -689,6 +692,7 @@ export class Aof {
       return AofLoad.Failed;
     } finally {
       this.loading = false;
+      this.server.loading = false;
       loader.close();
     }
   }
@@ -937,6 +941,7 @@ export class Aof {
     }
     this.#rewritePreamble = preamble;
     this.#p.aofRewrite = this.rewrite;
+    this.#spawnChild(this.rewrite);
     const p = this.#p;
     this.server.beforeWrite = (c, cmd, argv) => p.beforeWrite(c, cmd, argv);
     this.#log.notice(`Background append only file rewriting started by pid ${Deno.pid}`);
@@ -945,7 +950,48 @@ export class Aof {
     return true;
   }
 
+  /**
+   * Redis rewrites in a forked child, and the upstream suite kills that child (SIGKILL) to make a
+   * rewrite fail. Rexis rewrites in-process; this stand-in child (found by `pgrep -P <server pid>`)
+   * lets the same be done: when it dies while the rewrite runs, the rewrite is abandoned as if its
+   * child had been killed. `tail --pid` ends by itself within a second once the server is gone,
+   * so a SIGKILLed server leaves no orphan. Without `tail` (or the permission to run it) the
+   * rewrite runs without a stand-in.
+   */
+  #spawnChild(bg: BgSave): void {
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command("tail", {
+        args: [`--pid=${Deno.pid}`, "-f", "/dev/null"],
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+    } catch {
+      return;
+    }
+    child.unref();
+    this.#child = child;
+    child.status.then((st) => {
+      if (this.#child !== child) return; // ended with its rewrite
+      this.#child = null;
+      if (this.rewrite !== bg) return;
+      bg.cancel();
+      this.#rewriteDone(null, st.signal !== null ? st.code - 128 : -1);
+    });
+  }
+
+  #killChild(): void {
+    const child = this.#child;
+    if (child === null) return;
+    this.#child = null;
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }
+
   #endRewrite(): void {
+    this.#killChild();
     this.rewrite = null;
     this.#p.aofRewrite = null;
     if (this.#p.bg === null) this.server.beforeWrite = null;
@@ -961,13 +1007,19 @@ export class Aof {
     this.rewriteTimeStart = -1;
   }
 
-  /** backgroundRewriteDoneHandler. */
-  #rewriteDone(err: string | null): void {
+  /**
+   * backgroundRewriteDoneHandler: `err` null and `signal` 0 is success; `signal` > 0 means the
+   * stand-in child was killed by that signal (-1: it exited otherwise), a failure but SIGUSR1.
+   */
+  #rewriteDone(err: string | null, signal = 0): void {
     const bg = this.rewrite;
     if (bg === null) return;
     this.#endRewrite();
     const tmp = bg.tmp;
-    if (err === null) {
+    if (signal !== 0) {
+      if (signal !== 10) this.#failRewrite(); // SIGUSR1 kills without an error
+      this.#log.warning(`Background AOF rewrite terminated by signal ${signal}`);
+    } else if (err === null) {
       this.#log.notice("Background AOF rewrite terminated with success");
       this.#installRewrite(tmp);
     } else {
