@@ -94,7 +94,7 @@ Deno.test("AOF: killing the rewrite's stand-in child (pgrep -P) fails the rewrit
           const out = await new Deno.Command("pgrep", { args: ["-P", String(p.process.pid)] })
             .output();
           const pids = new TextDecoder().decode(out.stdout).trim().split("\n");
-          assertEquals(pids.length, 1, `children: ${pids}`);
+          assert(pids.length === 1 && /^[1-9]\d*$/.test(pids[0]), `children: ${pids}`);
           Deno.kill(Number(pids[0]), "SIGKILL");
           await waitFor(async () =>
             infoField(await rewriteInfo(), "aof_rewrite_in_progress") === "0"
@@ -121,6 +121,42 @@ Deno.test("AOF: killing the rewrite's stand-in child (pgrep -P) fails the rewrit
           .output();
         assertEquals(new TextDecoder().decode(left.stdout).trim(), "");
         assertEquals(await c.send("DBSIZE"), 5);
+      } finally {
+        c.close();
+      }
+    } finally {
+      await p.kill();
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("BGSAVE: killing its stand-in child fails the save; writes get MISCONF", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "rexis-aofload-" });
+  try {
+    // MISCONF needs save rules, as in Redis.
+    const p = await startRexis(dir, ["--rdb-key-save-delay", "10000000", "--save", "900 1"]);
+    try {
+      const c = await RespConn.connect(p.port);
+      try {
+        for (let i = 0; i < 5; i++) await c.send("SET", `k${i}`, "v");
+        assertEquals(await c.send("BGSAVE"), "Background saving started");
+        const out = await new Deno.Command("pgrep", { args: ["-P", String(p.process.pid)] })
+          .output();
+        const pids = new TextDecoder().decode(out.stdout).trim().split("\n");
+        assert(pids.length === 1 && /^[1-9]\d*$/.test(pids[0]), `children: ${pids}`);
+        Deno.kill(Number(pids[0]), "SIGKILL");
+        await waitFor(async () =>
+          infoField((await c.send("INFO", "persistence")) as string, "rdb_bgsave_in_progress") ===
+            "0"
+        );
+        const info = (await c.send("INFO", "persistence")) as string;
+        assertEquals(infoField(info, "rdb_last_bgsave_status"), "err");
+        assertEquals(await c.send("GET", "k0"), "v");
+        const err = await c.send("SET", "x", "y");
+        assert(String((err as Error).message).startsWith("MISCONF "), String(err));
+        assert(p.output().includes("Background saving terminated by signal 9"), p.output());
       } finally {
         c.close();
       }

@@ -36,6 +36,7 @@
  *   an unfinished MULTI); other corruption stops start-up with Redis's log lines, preceded by one
  *   naming the file and the offset.
  */
+import { spawnStandIn, type StandIn } from "./standin.ts";
 import type { Server } from "../server/server.ts";
 import { Client } from "../server/client.ts";
 import { discardTransaction, isExec, queueMultiCommand } from "../server/multi.ts";
@@ -143,7 +144,7 @@ export class Aof {
   /** BGREWRITEAOF state. */
   rewrite: BgSave | null = null;
   /** The running rewrite's stand-in child process (see #spawnChild), null without one. */
-  #child: Deno.ChildProcess | null = null;
+  #child: StandIn | null = null;
   #rewritePreamble = true;
   rewriteScheduled = false;
   rewriteTimeStart = -1;
@@ -950,44 +951,19 @@ export class Aof {
     return true;
   }
 
-  /**
-   * Redis rewrites in a forked child, and the upstream suite kills that child (SIGKILL) to make a
-   * rewrite fail. Rexis rewrites in-process; this stand-in child (found by `pgrep -P <server pid>`)
-   * lets the same be done: when it dies while the rewrite runs, the rewrite is abandoned as if its
-   * child had been killed. `tail --pid` ends by itself within a second once the server is gone,
-   * so a SIGKILLed server leaves no orphan. Without `tail` (or the permission to run it) the
-   * rewrite runs without a stand-in.
-   */
+  /** The stand-in child (src/persist/standin.ts): killing it fails the rewrite, as in Redis. */
   #spawnChild(bg: BgSave): void {
-    let child: Deno.ChildProcess;
-    try {
-      child = new Deno.Command("tail", {
-        args: [`--pid=${Deno.pid}`, "-f", "/dev/null"],
-        stdin: "null",
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
-    } catch {
-      return;
-    }
-    child.unref();
-    this.#child = child;
-    child.status.then((st) => {
-      if (this.#child !== child) return; // ended with its rewrite
+    this.#child = spawnStandIn((signal) => {
       this.#child = null;
       if (this.rewrite !== bg) return;
       bg.cancel();
-      this.#rewriteDone(null, st.signal !== null ? st.code - 128 : -1);
+      this.#rewriteDone(null, signal);
     });
   }
 
   #killChild(): void {
-    const child = this.#child;
-    if (child === null) return;
+    this.#child?.kill();
     this.#child = null;
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
   }
 
   #endRewrite(): void {
