@@ -117,6 +117,8 @@ Deno.test("AOF: killing the rewrite's stand-in child (pgrep -P) fails the rewrit
           infoField(await rewriteInfo(), "aof_rewrite_in_progress") === "0"
         );
         assertEquals(infoField(await rewriteInfo(), "aof_last_bgrewrite_status"), "ok");
+        // Each background job counts as a fork (INFO total_forks), as Redis's children do.
+        assertEquals(infoField((await c.send("INFO", "stats")) as string, "total_forks"), "3");
         const left = await new Deno.Command("pgrep", { args: ["-P", String(p.process.pid)] })
           .output();
         assertEquals(new TextDecoder().decode(left.stdout).trim(), "");
@@ -153,6 +155,7 @@ Deno.test("BGSAVE: killing its stand-in child fails the save; writes get MISCONF
         );
         const info = (await c.send("INFO", "persistence")) as string;
         assertEquals(infoField(info, "rdb_last_bgsave_status"), "err");
+        assertEquals(infoField((await c.send("INFO", "stats")) as string, "total_forks"), "1");
         assertEquals(await c.send("GET", "k0"), "v");
         const err = await c.send("SET", "x", "y");
         assert(String((err as Error).message).startsWith("MISCONF "), String(err));

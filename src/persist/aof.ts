@@ -942,6 +942,7 @@ export class Aof {
     }
     this.#rewritePreamble = preamble;
     this.#p.aofRewrite = this.rewrite;
+    this.server.stats.totalForks++;
     this.#spawnChild(this.rewrite);
     const p = this.#p;
     this.server.beforeWrite = (c, cmd, argv) => p.beforeWrite(c, cmd, argv);

@@ -381,6 +381,7 @@ export class Persistence {
       return msg;
     }
     this.bgScheduled = false;
+    this.server.stats.totalForks++;
     const bg = this.bg;
     // Killing the stand-in child (src/persist/standin.ts) fails the save, as killing Redis's child.
     this.#child = spawnStandIn((signal) => {
