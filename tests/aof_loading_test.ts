@@ -160,6 +160,21 @@ Deno.test("BGSAVE: killing its stand-in child fails the save; writes get MISCONF
         const err = await c.send("SET", "x", "y");
         assert(String((err as Error).message).startsWith("MISCONF "), String(err));
         assert(p.output().includes("Background saving terminated by signal 9"), p.output());
+        // Scripts too (replies checked against redis-server 7.0.15): a write inside a script
+        // without flags fails with the MISCONF text, a script with flags is refused up front,
+        // a no-writes script runs.
+        const misconf = String((err as Error).message);
+        const e1 = await c.send("EVAL", "return redis.call('set','x',1)", "1", "x");
+        assertEquals(
+          (e1 as Error).message,
+          `${misconf} script: 4cb91861d207e5689edc816618ab68f9d6de3b44, on @user_script:1.`,
+        );
+        const e2 = await c.send("EVAL", "#!lua\nreturn redis.call('set','x',1)", "1", "x");
+        assertEquals((e2 as Error).message, misconf);
+        assertEquals(
+          await c.send("EVAL", "#!lua flags=no-writes\nreturn redis.call('get','k0')", "1", "k0"),
+          "v",
+        );
       } finally {
         c.close();
       }
