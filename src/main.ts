@@ -59,6 +59,10 @@ export function startServer(args: string[]): Promise<Server> {
   // wait in the accept queue and are served once it is in memory.
   listen(server);
   createPidFile(server);
+  // The banner (with the PID the upstream suite waits for) and "Server initialized" come before
+  // the data loads, as in Redis's main(): a server that fails to load has printed them already.
+  startBanner(server);
+  log.warning("Server initialized");
   // Data: the AOF when `appendonly yes` (it wins over dump.rdb, as in Redis), else the RDB
   // (`dir`/`dbfilename`; the working directory is `dir`); then the AOF files are opened for
   // appending and the save rules and AOF crons run.
@@ -67,14 +71,17 @@ export function startServer(args: string[]): Promise<Server> {
   aof.loadManifestFromDisk();
   if (config.getBool("appendonly")) {
     if (!aof.loadAtStartup()) Deno.exit(1);
-  } else if (!persistence.loadAtStartup()) Deno.exit(1);
+  } else {
+    server.loading = true; // nothing expires while the RDB loads (the AOF loader sets it itself)
+    const ok = persistence.loadAtStartup();
+    server.loading = false;
+    if (!ok) Deno.exit(1);
+  }
   aof.openOnServerStart();
   aof.delHistoryFiles();
   persistence.startCron();
   aof.startCron();
   server.startCron();
-  startBanner(server);
-  log.warning("Server initialized");
   log.notice("Ready to accept connections tcp");
   return Promise.resolve(server);
 }

@@ -486,7 +486,7 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, seconds: bo
     if (flags & EXPIRE_GT && (current === undefined || whenMs <= current)) return c.addInt(0);
     if (flags & EXPIRE_LT && current !== undefined && whenMs >= current) return c.addInt(0);
   }
-  if (whenMs <= c.server.cmdTime) {
+  if (whenMs <= c.server.cmdTime && !c.server.loading) {
     db.removeKey(key);
     c.server.dirty++;
     // Replicated as an explicit DEL (UNLINK under lazyfree-lazy-expire).

@@ -330,7 +330,7 @@ function statsSection(server: Server): string {
     ["pubsub_patterns", 0],
     ["pubsubshard_channels", 0],
     ["latest_fork_usec", 0],
-    ["total_forks", 0],
+    ["total_forks", st.totalForks],
     ["migrate_cached_sockets", 0],
     ["slave_expires_tracked_keys", 0],
     ["active_defrag_hits", 0],

@@ -352,7 +352,7 @@ function getexCommand(c: Client, argv: string[]): void {
   }
   addStringValue(c, v);
   const db = c.db;
-  if (flags & (F_EXAT | F_PXAT) && when <= c.server.cmdTime) {
+  if (flags & (F_EXAT | F_PXAT) && when <= c.server.cmdTime && !c.server.loading) {
     // An absolute time already past: the key goes now.
     db.removeKey(key);
     c.propagateArgv = [lazyfree(c.server, "expire") ? "UNLINK" : "DEL", key];

@@ -607,6 +607,7 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   bool("lazyfree-lazy-user-flush", false),
   // REPLICATION (no replication yet: these only keep their value, as Redis does without replicas)
   bool("replica-serve-stale-data", true, { alias: "slave-serve-stale-data" }),
+  bool("replica-read-only", true, { alias: "slave-read-only" }),
   int("repl-diskless-sync-delay", 5, 0n, INT_MAX),
   {
     name: "propagation-error-behavior",

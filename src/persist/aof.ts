@@ -36,6 +36,7 @@
  *   an unfinished MULTI); other corruption stops start-up with Redis's log lines, preceded by one
  *   naming the file and the offset.
  */
+import { spawnStandIn, type StandIn } from "./standin.ts";
 import type { Server } from "../server/server.ts";
 import { Client } from "../server/client.ts";
 import { discardTransaction, isExec, queueMultiCommand } from "../server/multi.ts";
@@ -142,6 +143,8 @@ export class Aof {
   #lastWriteErrorLog = 0;
   /** BGREWRITEAOF state. */
   rewrite: BgSave | null = null;
+  /** The running rewrite's stand-in child process (see #spawnChild), null without one. */
+  #child: StandIn | null = null;
   #rewritePreamble = true;
   rewriteScheduled = false;
   rewriteTimeStart = -1;
@@ -632,6 +635,7 @@ export class Aof {
     if (b.length === 0) return AofLoad.Empty;
     const loader = new AofLoader(this.server, b, name);
     this.loading = true;
+    this.server.loading = true;
     try {
       if (b.length >= 5 && String.fromCharCode(...b.subarray(0, 5)) === "REDIS") {
         const oldStyle = name === this.#filename;
@@ -689,6 +693,7 @@ export class Aof {
       return AofLoad.Failed;
     } finally {
       this.loading = false;
+      this.server.loading = false;
       loader.close();
     }
   }
@@ -937,6 +942,8 @@ export class Aof {
     }
     this.#rewritePreamble = preamble;
     this.#p.aofRewrite = this.rewrite;
+    this.server.stats.totalForks++;
+    this.#spawnChild(this.rewrite);
     const p = this.#p;
     this.server.beforeWrite = (c, cmd, argv) => p.beforeWrite(c, cmd, argv);
     this.#log.notice(`Background append only file rewriting started by pid ${Deno.pid}`);
@@ -945,7 +952,23 @@ export class Aof {
     return true;
   }
 
+  /** The stand-in child (src/persist/standin.ts): killing it fails the rewrite, as in Redis. */
+  #spawnChild(bg: BgSave): void {
+    this.#child = spawnStandIn((signal) => {
+      this.#child = null;
+      if (this.rewrite !== bg) return;
+      bg.cancel();
+      this.#rewriteDone(null, signal);
+    });
+  }
+
+  #killChild(): void {
+    this.#child?.kill();
+    this.#child = null;
+  }
+
   #endRewrite(): void {
+    this.#killChild();
     this.rewrite = null;
     this.#p.aofRewrite = null;
     if (this.#p.bg === null) this.server.beforeWrite = null;
@@ -961,13 +984,19 @@ export class Aof {
     this.rewriteTimeStart = -1;
   }
 
-  /** backgroundRewriteDoneHandler. */
-  #rewriteDone(err: string | null): void {
+  /**
+   * backgroundRewriteDoneHandler: `err` null and `signal` 0 is success; `signal` > 0 means the
+   * stand-in child was killed by that signal (-1: it exited otherwise), a failure but SIGUSR1.
+   */
+  #rewriteDone(err: string | null, signal = 0): void {
     const bg = this.rewrite;
     if (bg === null) return;
     this.#endRewrite();
     const tmp = bg.tmp;
-    if (err === null) {
+    if (signal !== 0) {
+      if (signal !== 10) this.#failRewrite(); // SIGUSR1 kills without an error
+      this.#log.warning(`Background AOF rewrite terminated by signal ${signal}`);
+    } else if (err === null) {
       this.#log.notice("Background AOF rewrite terminated with success");
       this.#installRewrite(tmp);
     } else {

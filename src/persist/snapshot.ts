@@ -25,6 +25,7 @@ import type { CommandDef } from "../commands/types.ts";
 import { getKeyPositions } from "../commands/table.ts";
 import type { Db, Keyspace, RValue } from "../store/db.ts";
 import { newSerializer, rdbLoadBytes, RdbLoadError, rdbSaveFile } from "./rdb_file.ts";
+import { spawnStandIn, type StandIn } from "./standin.ts";
 
 export const MISCONF_ERROR =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
@@ -293,6 +294,8 @@ export class BgSave {
 /** Persistence state of one server (INFO persistence, save rules, MISCONF). */
 export class Persistence {
   bg: BgSave | null = null;
+  /** The BGSAVE's stand-in child process (src/persist/standin.ts). */
+  #child: StandIn | null = null;
   bgScheduled = false;
   lastBgsaveOk = true;
   lastBgsaveTry = 0;
@@ -371,18 +374,32 @@ export class Persistence {
       return msg;
     }
     this.bgScheduled = false;
+    this.server.stats.totalForks++;
+    const bg = this.bg;
+    // Killing the stand-in child (src/persist/standin.ts) fails the save, as killing Redis's child.
+    this.#child = spawnStandIn((signal) => {
+      this.#child = null;
+      if (this.bg !== bg) return;
+      bg.cancel();
+      this.#bgDone(null, signal);
+    });
     this.server.beforeWrite = (c, cmd, argv) => this.beforeWrite(c, cmd, argv);
     this.server.log.notice(`Background saving started`);
     return null;
   }
 
-  #bgDone(err: string | null): void {
+  #bgDone(err: string | null, signal = 0): void {
     const bg = this.bg;
+    this.#child?.kill();
+    this.#child = null;
     this.bg = null;
     this.server.beforeWrite = null;
     if (bg === null) return;
     this.lastBgsaveTimeSec = Math.floor((Date.now() - bg.start) / 1000);
-    if (err === null) {
+    if (signal !== 0) {
+      this.server.log.warning(`Background saving terminated by signal ${signal}`);
+      if (signal !== 10) this.lastBgsaveOk = false; // SIGUSR1 stops it without an error
+    } else if (err === null) {
       this.server.log.notice(
         `Background saving terminated with success (longest slice ${
           bg.longestSlice.toFixed(1)
@@ -403,6 +420,8 @@ export class Persistence {
   killBgsave(): void {
     if (this.bg === null) return;
     this.bg.cancel();
+    this.#child?.kill();
+    this.#child = null;
     this.bg = null;
     this.server.beforeWrite = null;
     this.server.log.warning("Background saving terminated by signal 10");

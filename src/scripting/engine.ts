@@ -327,6 +327,8 @@ export class ScriptEngine {
         // ACL of the user running the script (logged in ACL LOG with context "lua").
       } else if (ctx.readOnly && (f & (CMD_WRITE | CMD_MAY_REPLICATE))) {
         err = "Write commands are not allowed from read-only scripts.";
+      } else if (f & CMD_WRITE && server.diskError !== null) {
+        err = "-" + server.diskError; // a failed save / AOF write (scriptVerifyWriteCommandAllow)
       } else if (
         !ctx.allowOom && server.evictor.maxmemory !== 0 && !ctx.writeDirty && ctx.oomAtStart &&
         (f & CMD_DENYOOM)
@@ -629,6 +631,13 @@ export class ScriptEngine {
   prepare(c: Client, flags: number, ro: boolean): boolean {
     if (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) return true;
     if (!(flags & SCRIPT_FLAG_NO_WRITES)) {
+      // A failed save: Redis's processCommand refuses such a script (its flags make it a write)
+      // with the plain MISCONF error before it runs.
+      const disk = this.server.diskError;
+      if (disk !== null) {
+        c.addError(disk);
+        return false;
+      }
       if (ro) {
         c.addError("ERR Can not execute a script with write flag using *_ro command.");
         return false;

@@ -90,6 +90,11 @@ export class Server {
   cronPaused = false;
   /** Active expiry can be disabled by DEBUG SET-ACTIVE-EXPIRE 0. */
   activeExpireEnabled = true;
+  /**
+   * True while the dataset loads (AOF/RDB at start-up, DEBUG LOADAOF): keys do not expire and
+   * EXPIRE/GETEX with a past time set it instead of deleting (Redis's server.loading).
+   */
+  loading = false;
   /** CLIENT PAUSE state: end (ms, 0 = no pause), WRITE-only or ALL, and who waits (dispatch.ts). */
   pauseUntil = 0;
   pauseWrites = false;
@@ -185,6 +190,7 @@ export class Server {
       // CLIENT PAUSE (WRITE or ALL) keeps the dataset still: expired keys are hidden, not deleted.
       expirePaused: () => this.pauseUntil !== 0 && this.pauseUntil >= Date.now(),
       keyReady: (db) => this.readyDbs.add(db),
+      loading: () => this.loading,
     };
     const n = config.getNumber("databases");
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this.dbHooks));

@@ -8,6 +8,8 @@ export class Stats {
   expiredTimeCapReached = 0;
   expireCycleCpuMs = 0;
   evictedKeys = 0;
+  /** Background saves and AOF rewrites started (Redis's forks; INFO total_forks). */
+  totalForks = 0;
   keyspaceHits = 0;
   keyspaceMisses = 0;
   netInputBytes = 0;

@@ -71,6 +71,11 @@ export interface DbHooks {
    * checkClientPauseTimeoutAndReturnIfPaused): lookups and the active cycle delete nothing.
    */
   expirePaused?(): boolean;
+  /**
+   * True while the dataset loads (AOF/RDB at start-up, DEBUG LOADAOF): nothing expires, keys past
+   * their time stay visible (Redis's keyIsExpired returns 0 while loading).
+   */
+  loading?(): boolean;
   /** A key of this db with blocked clients became ready (src/server/blocking.ts). */
   keyReady?(db: Db): void;
 }
@@ -235,7 +240,7 @@ export class Db {
     const i = ks.map.get(key);
     if (i === undefined) return -1;
     const e = ks.ei[i];
-    if (e >= 0 && ks.volExp[e] < this.hooks.now()) {
+    if (e >= 0 && ks.volExp[e] < this.hooks.now() && !this.hooks.loading?.()) {
       if (this.hooks.expirePaused?.()) return -1;
       this.removeKey(key);
       this.hooks.expired(this, key);
@@ -255,7 +260,7 @@ export class Db {
     const i = ks.map.get(key);
     if (i === undefined) return false;
     const e = ks.ei[i];
-    if (e < 0 || ks.volExp[e] >= this.hooks.now()) return false;
+    if (e < 0 || ks.volExp[e] >= this.hooks.now() || this.hooks.loading?.()) return false;
     if (this.hooks.expirePaused?.()) return true;
     this.removeKey(key);
     this.hooks.expired(this, key);
@@ -268,7 +273,7 @@ export class Db {
     const i = ks.map.get(key);
     if (i === undefined) return false;
     const e = ks.ei[i];
-    return e >= 0 && ks.volExp[e] < this.hooks.now();
+    return e >= 0 && ks.volExp[e] < this.hooks.now() && !this.hooks.loading?.();
   }
 
   /** Value for a read; undefined when missing or expired. Updates the access clock. */

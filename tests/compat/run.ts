@@ -64,6 +64,8 @@ interface Options {
   files: string[];
   /** Files run in own-server mode. */
   own: Set<string>;
+  /** Per file: harness --skiptest patterns (files.txt `skip=<pattern>`). */
+  skips: Map<string, string[]>;
   keep: boolean;
 }
 
@@ -110,6 +112,7 @@ function parseArgs(args: string[]): Options {
     suite: env("REXIS_COMPAT_SUITE") ?? `${REPO}/.compat/redis-src`,
     files: [],
     own: new Set(),
+    skips: new Map(),
     keep: false,
   };
   let ownFlag = false;
@@ -139,7 +142,10 @@ function parseArgs(args: string[]): Options {
   if (o.update && o.only.length) usage("--update cannot be combined with --only");
   const listed = readList(FILES_FILE);
   if (o.files.length === 0) o.files = listed.map((e) => e.file);
-  for (const e of listed) if (e.own) o.own.add(e.file);
+  for (const e of listed) {
+    if (e.own) o.own.add(e.file);
+    if (e.skips.length !== 0) o.skips.set(e.file, e.skips);
+  }
   if (ownFlag) { for (const f of o.files) o.own.add(f); }
   return o;
 }
@@ -148,13 +154,21 @@ function normalizeFile(f: string): string {
   return f.trim().replace(/^\.?\/?tests\//, "").replace(/\.tcl$/, "");
 }
 
-/** files.txt: `unit/file [own-servers]` per line, `#` comments. */
-function readList(path: string): { file: string; own: boolean }[] {
+/**
+ * files.txt: `unit/file [own-servers] [skip=<pattern>...]` per line, `#` comments. `skip=` passes
+ * `--skiptest <pattern>` to the harness (a test name without spaces, or `/regexp`): for a test that
+ * cannot run at all and would cost minutes (the harness waits 2 min for a server that cannot start).
+ */
+function readList(path: string): { file: string; own: boolean; skips: string[] }[] {
   return Deno.readTextFileSync(path).split("\n").map((l) => l.replace(/#.*/, "").trim())
     .filter((l) => l).map((l) => {
       const [file, ...marks] = l.split(/\s+/);
-      for (const m of marks) if (m !== "own-servers") usage(`files.txt: unknown mark ${m}`);
-      return { file: normalizeFile(file), own: marks.includes("own-servers") };
+      const skips: string[] = [];
+      for (const m of marks) {
+        if (m.startsWith("skip=")) skips.push(m.slice(5));
+        else if (m !== "own-servers") usage(`files.txt: unknown mark ${m}`);
+      }
+      return { file: normalizeFile(file), own: marks.includes("own-servers"), skips };
     });
 }
 
@@ -499,6 +513,7 @@ async function runFile(file: string, slot: number, o: Options): Promise<FileResu
       file,
     );
     for (const n of o.only) args.push("--only", n);
+    for (const n of o.skips.get(file) ?? []) args.push("--skiptest", n);
     writeLog(`# harness: ${args.join(" ")}\n`);
     const tcl = new Deno.Command("setsid", {
       args,
