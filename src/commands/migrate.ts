@@ -204,7 +204,11 @@ function migrateCommand(c: Client, argv: string[]): void {
       if (ttl < 1) ttl = 1;
     }
     ttls.push(ttl);
-    payloads.push(bytesToBinStr(createDumpPayload(v, opts)));
+    try {
+      payloads.push(bytesToBinStr(createDumpPayload(v, opts)));
+    } catch (e) {
+      return c.addError(`ERR ${(e as Error).message}`); // as DUMP: a type with no RDB encoding
+    }
   }
   if (keys.length === 0) return c.addStatus("NOKEY");
 
@@ -224,8 +228,13 @@ function migrateCommand(c: Client, argv: string[]): void {
     let cs: CachedSocket;
     try {
       cs = await getSocket(name, host, port, timeout);
-    } catch {
-      return finish(() => c.addError("IOERR error or timeout connecting to the client"));
+    } catch (e) {
+      // A refused connection shows in Redis as a failed write (its connect is non-blocking).
+      if (e instanceof IoError && e.timeout) {
+        return finish(() => c.addError("IOERR error or timeout connecting to the client"));
+      }
+      if (mayRetry) return attempt(false);
+      return finish(() => c.addError("IOERR error or timeout writing to target instance"));
     }
     const parts: Uint8Array[] = [];
     if (password !== null) {
