@@ -399,6 +399,47 @@ export const migrateCommands: CommandDef[] = [
         findKeys: { type: "range", lastKey: -1, step: 1, limit: 0 },
       },
     ],
+    arguments: [
+      { name: "host", type: "string" },
+      { name: "port", type: "integer" },
+      {
+        name: "key_or_empty_string",
+        type: "oneof",
+        arguments: [
+          { name: "key", type: "key", keySpecIndex: 0 },
+          { name: "empty_string", type: "pure-token", token: "" },
+        ],
+      },
+      { name: "destination-db", type: "integer" },
+      { name: "timeout", type: "integer" },
+      { name: "copy", type: "pure-token", token: "COPY", optional: true, since: "3.0.0" },
+      { name: "replace", type: "pure-token", token: "REPLACE", optional: true, since: "3.0.0" },
+      {
+        name: "authentication",
+        type: "oneof",
+        optional: true,
+        arguments: [
+          { name: "password", type: "string", token: "AUTH", optional: true, since: "4.0.7" },
+          {
+            name: "username_password",
+            type: "block",
+            token: "AUTH2",
+            optional: true,
+            since: "6.0.0",
+            arguments: [{ name: "username", type: "string" }, { name: "password", type: "string" }],
+          },
+        ],
+      },
+      {
+        name: "key",
+        type: "key",
+        token: "KEYS",
+        keySpecIndex: 1,
+        optional: true,
+        multiple: true,
+        since: "3.0.6",
+      },
+    ],
     getKeys: migrateGetKeys,
   }),
 ];
