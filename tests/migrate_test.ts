@@ -252,3 +252,19 @@ Deno.test(
     }
   },
 );
+
+Deno.test("MIGRATE: refused inside MULTI/EXEC (a transaction cannot wait)", opts, async () => {
+  const a = await startServer();
+  try {
+    const c = await RespConn.connect(a.port);
+    await c.send("SET", "k", "v");
+    await c.send("MULTI");
+    assertEquals(await c.send("MIGRATE", "127.0.0.1", 1, "k", 0, 100), "QUEUED");
+    const r = await c.send("EXEC") as unknown[];
+    assertEquals(err(r[0]), "ERR MIGRATE inside MULTI/EXEC or a script is not supported");
+    assertEquals(await c.send("GET", "k"), "v");
+    c.close();
+  } finally {
+    await a.stop();
+  }
+});

@@ -8,7 +8,8 @@
  * client: it parses nothing more) while the other clients go on. Atomicity: the payloads are taken
  * atomically at call time; the source keys are deleted when the target acknowledges them, even if
  * another client wrote them in between (that write is then lost with the key, as if it had run
- * before the MIGRATE). The deletion is propagated as one `DEL key...`.
+ * before the MIGRATE). The deletion is propagated as one `DEL key...`. Inside EXEC or a script
+ * (which cannot wait) MIGRATE replies an error instead.
  */
 import type { Client } from "../server/client.ts";
 import { cmd, type CommandDef } from "./types.ts";
@@ -211,6 +212,11 @@ function migrateCommand(c: Client, argv: string[]): void {
     }
   }
   if (keys.length === 0) return c.addStatus("NOKEY");
+  // Redis does the exchange synchronously even inside EXEC or a script; here the reply can only
+  // come later, which a transaction or script cannot wait for: refused rather than faked.
+  if (c.server.inExec) {
+    return c.addError("ERR MIGRATE inside MULTI/EXEC or a script is not supported");
+  }
 
   const host = argv[1];
   const portS = argv[2];
