@@ -33,6 +33,11 @@ interface CachedSocket {
 
 const cache = new Map<string, CachedSocket>();
 
+/** INFO stats `migrate_cached_sockets`. */
+export function migrateCachedSockets(): number {
+  return cache.size;
+}
+
 function closeSocket(name: string): void {
   const cs = cache.get(name);
   if (!cs) return;
