@@ -29,6 +29,7 @@ import { dumpCommands } from "./dump.ts";
 import { persistenceCommands } from "./persistence.ts";
 import { aclCommands } from "./acl.ts";
 import { moduleCommands } from "./module.ts";
+import { migrateCommands } from "./migrate.ts";
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...connectionCommands,
@@ -57,4 +58,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...persistenceCommands,
   ...aclCommands,
   ...moduleCommands,
+  ...migrateCommands,
 ];

@@ -29,6 +29,7 @@ import { encodingOf, objectRefcount } from "./keys.ts";
 import { formatFixed } from "../types/geohash.ts";
 import type { RValue } from "../store/db.ts";
 import { datasetDigest, keyDigest } from "../server/digest.ts";
+import { migrateCachedSockets } from "./migrate.ts";
 
 // ---- formatting helpers ----------------------------------------------------------------------
 
@@ -331,7 +332,7 @@ function statsSection(server: Server): string {
     ["pubsubshard_channels", 0],
     ["latest_fork_usec", 0],
     ["total_forks", st.totalForks],
-    ["migrate_cached_sockets", 0],
+    ["migrate_cached_sockets", migrateCachedSockets()],
     ["slave_expires_tracked_keys", 0],
     ["active_defrag_hits", 0],
     ["active_defrag_misses", 0],
