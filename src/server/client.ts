@@ -82,7 +82,26 @@ export class Client extends ReplyWriter {
   killed = false;
   /** A flush is under way; `drained` resolves when it ends. */
   writing = false;
-  drained: Promise<void> = Promise.resolve();
+  /** Made only when someone waits on a flush (most flushes have no waiter: no promise per flush). */
+  #drained: Promise<void> | null = null;
+  #drainedResolve: (() => void) | null = null;
+  get drained(): Promise<void> {
+    if (!this.writing) return Promise.resolve();
+    if (this.#drained === null) {
+      this.#drained = new Promise<void>((r) => (this.#drainedResolve = r));
+    }
+    return this.#drained;
+  }
+  /** The flush under way ended: wake whoever waits on `drained`. */
+  endWrite(): void {
+    this.writing = false;
+    const resolve = this.#drainedResolve;
+    if (resolve !== null) {
+      this.#drained = null;
+      this.#drainedResolve = null;
+      resolve();
+    }
+  }
   /** The socket failed on write: drop further output. */
   closedForWrite = false;
   /** Blocked in a blocking command: stop parsing this client's input. */

@@ -189,8 +189,6 @@ export async function flush(c: Client): Promise<void> {
   c.writing = true;
   if (c.outLen > c.outPeak) c.outPeak = c.outLen;
   c.server.stats.writesProcessed++;
-  let resolve!: () => void;
-  c.drained = new Promise<void>((r) => (resolve = r));
   try {
     while (c.outLen > 0 && !c.closedForWrite) {
       // AOF: the commands these replies acknowledge are written (and fsynced) first, by one write
@@ -213,8 +211,7 @@ export async function flush(c: Client): Promise<void> {
     c.closedForWrite = true;
     c.outLen = 0;
   } finally {
-    c.writing = false;
-    resolve();
+    c.endWrite();
   }
 }
 
